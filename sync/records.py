@@ -1,0 +1,144 @@
+"""Plain data passed between the server and the integrations: clips, papers, deliveries.
+
+These are the only types that cross the `server/` ↔ `sync/` boundary. All are JSON-serializable through
+`to_dict()` / `from_dict()` so the server can persist them as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+
+@dataclass
+class ClipInput:
+    """What a page or digest said about one paper. At least one of `arxiv_id` and `title` is set."""
+
+    arxiv_id: str | None = None
+    title: str | None = None
+    url: str | None = None
+    abstract: str | None = None
+    authors: list[str] = field(default_factory=list)
+    source_url: str | None = None
+    source_site: str | None = None
+    # Site extras: upvotes (int), github (url), project_page (url), published_at, submitted_by, ...
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v not in (None, [], {})}
+
+
+@dataclass
+class PaperRecord:
+    """The canonical record of one arXiv paper, as the Atom entry of its latest version describes it."""
+
+    arxiv_id: str  # unversioned: "2403.12943", "hep-th/9901001"
+    version: int
+    title: str  # whitespace normalized, TeX kept
+    authors: list[str]
+    abstract: str
+    published: datetime  # v1
+    updated: datetime  # the version above
+    primary_category: str
+    categories: list[str]
+    comment: str | None = None
+    journal_ref: str | None = None
+    doi: str | None = None  # publisher DOI only; the 10.48550 DataCite DOI is derived
+    pdf_url: str | None = None
+    abs_url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["published"] = self.published.isoformat()
+        data["updated"] = self.updated.isoformat()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PaperRecord:
+        values = dict(data)
+        for key in ("published", "updated"):
+            if isinstance(values.get(key), str):
+                values[key] = datetime.fromisoformat(values[key])
+        return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass
+class TitleQuery:
+    """A paper known only by what a digest shows: its title, perhaps abstract and authors."""
+
+    title: str
+    abstract: str | None = None
+    authors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Candidate:
+    paper: PaperRecord
+    score: float  # 0..1
+    reasons: list[str] = field(default_factory=list)  # e.g. "title 0.97", "abstract 0.91", "2/3 authors"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"paper": self.paper.to_dict(), "score": round(self.score, 4), "reasons": self.reasons}
+
+
+@dataclass
+class TitleResolution:
+    """`matched`: `paper` is certainly the one; `needs_review`: see `candidates` (best first);
+    `not_found`: arXiv had nothing close."""
+
+    status: Literal["matched", "needs_review", "not_found"]
+    paper: PaperRecord | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+@dataclass
+class ClipContext:
+    """Where a paper was found: goes into the Zotero child note (and optionally a BibTeX note)."""
+
+    source_url: str | None = None
+    source_site: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    clipped_at: datetime | None = None
+
+
+@dataclass
+class DeliveryRequest:
+    """One (paper, target) pair to write. `remote_key` is the Zotero item key or BibTeX citekey that the
+    server persisted before this call (None when the target assigns it); `update` asks to rewrite an
+    already delivered item in place because the paper's metadata changed."""
+
+    delivery_id: int
+    paper: PaperRecord
+    contexts: list[ClipContext] = field(default_factory=list)
+    remote_key: str | None = None
+    remote_version: int | None = None
+    update: bool = False
+
+
+@dataclass
+class DeliveryOutcome:
+    """What happened to one request. `retry` carries `error` and maybe `retry_after` (seconds);
+    `failed` is permanent for this paper; `delivered` may say `already_present` when the sink already had it."""
+
+    delivery_id: int
+    status: Literal["delivered", "retry", "failed"]
+    remote_key: str | None = None
+    remote_version: int | None = None
+    already_present: bool = False
+    error: str | None = None
+    retry_after: float | None = None
+
+
+@dataclass
+class TargetStatus:
+    """Reachability of a target, safe to show: never contains secrets."""
+
+    spec: str
+    kind: Literal["zotero", "bibtex"]
+    reachable: bool
+    message: str
+    fix: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
