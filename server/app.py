@@ -1,0 +1,42 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from . import api, errors, security
+from .config import Settings, load_settings
+from .runtime import Runtime
+
+
+def create_app(settings: Settings | dict[str, Any] | None = None, *, runtime: Runtime | None = None) -> Flask:
+    """Build the web app. `settings` may be loaded Settings or a dict of overrides (tests)."""
+    if runtime is None:
+        if not isinstance(settings, Settings):
+            settings = load_settings(settings)
+        runtime = Runtime(settings)
+    app = Flask(__name__)
+    app.config.update(
+        MAX_CONTENT_LENGTH=runtime.settings.max_body_bytes,
+        JSON_SORT_KEYS=False,
+        PAPERDROP_SETTINGS=runtime.settings,
+        PAPERDROP_TOKEN=runtime.settings.token or security.load_or_create_token(runtime.home),
+    )
+    app.extensions["paperdrop"] = runtime
+    errors.init_app(app)
+    security.init_app(app)
+    app.register_blueprint(api.bp)
+    _register_dashboard(app)
+    logging.getLogger("paperdrop").setLevel(logging.INFO)
+    return app
+
+
+def _register_dashboard(app: Flask) -> None:
+    try:
+        from .dashboard import init_app as init_dashboard
+    except ImportError:  # the dashboard is optional while it is being built
+        return
+    init_dashboard(app)

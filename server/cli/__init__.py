@@ -1,0 +1,94 @@
+"""The `paperdrop` command line: serve, worker, import, status, retry, resolve, export, token, targets.
+
+Exit codes: 0 success; 1 work did not complete (something failed, needs review or is unreachable);
+2 usage or input error (what to fix is printed); 3 configuration error.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+
+import click
+
+from .. import __version__
+from .admin import register as register_admin
+from .common import PaperDropGroup, make_runtime, setup_logging
+from .imports import import_command
+
+
+@click.group(cls=PaperDropGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="paperdrop")
+def main() -> None:
+    """PaperDrop saves research papers from digest pages into Zotero or BibTeX, completed from arXiv.
+
+    Start the service with `paperdrop serve`, pair the browser extension with the token from
+    `paperdrop token`, or import a whole digest with `paperdrop import FILE --wait`.
+    Settings come from PAPERDROP_* environment variables or paperdrop.toml in the data directory.
+    """
+
+
+def _raise_exit(signum, _frame):
+    raise SystemExit(0)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it local).")
+@click.option("--port", default=7077, show_default=True, type=int, help="Port to listen on.")
+@click.option("--no-worker", is_flag=True, help="Serve the web app only; run `paperdrop worker` separately.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Web server threads.")
+def serve(host: str, port: int, no_worker: bool, threads: int) -> None:
+    """Run the web service (API and dashboard) with the job worker, until Ctrl-C."""
+    import waitress
+
+    from ..app import create_app
+    from ..worker import Worker
+
+    setup_logging()
+    rt = make_runtime()
+    app = create_app(runtime=rt)
+    worker = None if no_worker else Worker(rt)
+    signal.signal(signal.SIGTERM, _raise_exit)
+    if worker:
+        worker.start()
+    _log_targets_later(rt)
+    click.echo(f"PaperDrop {__version__} on http://{host}:{port}/  (data: {rt.home})", err=True)
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="paperdrop",
+                       clear_untrusted_proxy_headers=True, _quiet=True)
+    finally:
+        if worker:
+            worker.stop()
+        rt.close()
+
+
+def _log_targets_later(rt) -> None:
+    """Check targets (Zotero key, BibTeX path) at start without delaying it; problems are logged with fixes."""
+    import threading
+
+    from ..targets import check_target, known_targets
+
+    def check() -> None:
+        for _, spec in known_targets(rt):
+            status = check_target(rt, spec)
+            level = logging.INFO if status.reachable else logging.WARNING
+            logging.getLogger("paperdrop").log(level, "target %s: %s %s", spec, status.message, status.fix or "")
+
+    threading.Thread(target=check, name="paperdrop-target-check", daemon=True).start()
+
+
+@main.command()
+@click.option("--threads", default=None, type=int, help="Job threads (default PAPERDROP_WORKERS).")
+def worker(threads: int | None) -> None:
+    """Run only the job worker (resolve, deliver, sweep). Several may share one store and queue."""
+    from ..worker import Worker
+
+    setup_logging()
+    rt = make_runtime()
+    signal.signal(signal.SIGTERM, _raise_exit)
+    click.echo(f"PaperDrop worker {__version__} (data: {rt.home})", err=True)
+    Worker(rt, threads=threads).run_forever()
+
+
+main.add_command(import_command)
+register_admin(main)

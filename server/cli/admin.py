@@ -1,0 +1,141 @@
+"""Admin commands: status, retry, resolve, export, token, targets."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from sync.errors import ConfigurationError, InputError
+from sync.ids import normalize_arxiv_id
+
+from .common import EXIT_INCOMPLETE, echo_json, make_runtime
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def status(as_json: bool) -> None:
+    """Counts by state, failures with their last error, and pending work."""
+    from ..library import clip_counts, delivery_counts, failures, waiting
+    from ..sweep import due_clip_ids, due_targets
+
+    rt = make_runtime()
+    with rt.db.session() as session:
+        clips, deliveries = clip_counts(session), delivery_counts(session)
+        failed_clips, failed_deliveries = failures(session)
+        waits = waiting(session)
+        due = {"clips": len(due_clip_ids(session)), "targets": due_targets(session)}
+        data = {
+            "clips": clips, "deliveries": deliveries, "due": due, "queue": rt.queue.pending(),
+            "failed_clips": [{"id": c.id, "arxiv_id": c.arxiv_id, "title": c.title, "error": c.last_error}
+                             for c in failed_clips],
+            "failed_deliveries": [{"id": d.id, "arxiv_id": d.paper.arxiv_id, "target": d.target,
+                                   "error": d.last_error} for d in failed_deliveries],
+            "waiting": [{"id": d.id, "target": d.target, "reason": d.waiting_reason} for d in waits],
+        }
+    if as_json:
+        echo_json(data)
+        return
+    click.echo("clips:      " + ", ".join(f"{v} {k}" for k, v in clips.items()))
+    click.echo("deliveries: " + ", ".join(f"{v} {k}" for k, v in deliveries.items()))
+    click.echo(f"due now:    {due['clips']} clips to resolve, targets with work: {', '.join(due['targets']) or 'none'}")
+    for item in data["failed_clips"]:
+        click.echo(f"failed clip {item['id']} ({item['arxiv_id'] or item['title']}): {item['error']}")
+    for item in data["failed_deliveries"]:
+        click.echo(f"failed delivery {item['id']} of {item['arxiv_id']} to {item['target']}: {item['error']}")
+    for item in data["waiting"]:
+        click.echo(f"waiting delivery {item['id']} to {item['target']}: {item['reason']}")
+
+
+@click.command()
+@click.option("--failed", "all_failed", is_flag=True, help="Requeue everything that failed.")
+@click.argument("clip_ids", nargs=-1, type=int)
+def retry(all_failed: bool, clip_ids: tuple[int, ...]) -> None:
+    """Requeue failed work: every failure (--failed), or the clips CLIP_IDS and their deliveries."""
+    from ..retry import retry_failed
+
+    if not all_failed and not clip_ids:
+        raise click.UsageError("Name clip ids to retry, or use --failed for everything that failed.")
+    rt = make_runtime()
+    with rt.db.session() as session:
+        clips, targets = retry_failed(session, None if all_failed else list(clip_ids))
+    rt.queue.enqueue_resolve(clips)
+    rt.queue.enqueue_deliver_many(targets)
+    click.echo(f"Requeued {len(clips)} clips and the failed deliveries to {len(targets)} targets.")
+
+
+@click.command()
+@click.argument("clip_id", type=int)
+@click.argument("arxiv_id")
+def resolve(clip_id: int, arxiv_id: str) -> None:
+    """Settle a clip that needs review: CLIP_ID is the paper ARXIV_ID. Delivers it right away."""
+    from ..foreground import run_until_settled
+    from ..models import Clip
+    from ..resolver import settle_review
+
+    normalized = normalize_arxiv_id(arxiv_id)
+    if normalized is None:
+        raise InputError(f"{arxiv_id!r} is not an arXiv id.", fix="Use an id like 2403.12943 or hep-th/9901001.")
+    rt = make_runtime()
+    with rt.db.session() as session:
+        clip = session.get(Clip, clip_id)
+        if clip is None:
+            raise InputError(f"There is no clip {clip_id}.", fix="`paperdrop status` lists clips that need review.")
+        settle_review(clip, normalized)
+    result = run_until_settled(rt, [clip_id], timeout=600).results[0]
+    click.echo(f"Clip {clip_id} -> {normalized}: {result.outcome} {result.detail}".rstrip())
+    if result.outcome not in ("delivered", "already_present"):
+        sys.exit(EXIT_INCOMPLETE)
+
+
+@click.command()
+@click.option("--target", default=None, help="Only papers delivered to this target (name or spec).")
+@click.option("--format", "fmt", type=click.Choice(["bibtex"]), default="bibtex", show_default=True)
+def export(target: str | None, fmt: str) -> None:
+    """Print BibTeX of stored papers on stdout."""
+    from ..targets import export_bibtex
+
+    click.echo(export_bibtex(make_runtime(), target=target), nl=False)
+
+
+@click.command()
+@click.option("--rotate", is_flag=True, help="Make a new token; the extension must be paired again.")
+def token(rotate: bool) -> None:
+    """Print the pairing token for the browser extension (paste it into the extension's options)."""
+    from ..security import load_or_create_token, rotate_token
+
+    rt = make_runtime()
+    if rt.settings.token:
+        if rotate:
+            raise ConfigurationError("The token comes from PAPERDROP_TOKEN (or the config file).",
+                                     fix="Change it there; --rotate only replaces the generated token.")
+        click.echo(rt.settings.token)
+        return
+    click.echo(rotate_token(rt.home) if rotate else load_or_create_token(rt.home))
+    if rotate:
+        click.echo("New token made. Restart `paperdrop serve` and paste it into the extension's options.", err=True)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def targets(as_json: bool) -> None:
+    """Configured targets and whether each is reachable (exit 1 if one is not)."""
+    from ..targets import list_targets
+
+    data = list_targets(make_runtime())
+    if as_json:
+        echo_json(data)
+    else:
+        for t in data["targets"]:
+            mark = "ok " if t["reachable"] else "!! "
+            name = f" ({t['name']})" if t["name"] else ""
+            click.echo(f"{mark}{t['spec']}{name}: {t['message']}")
+            if t["fix"] and not t["reachable"]:
+                click.echo(f"    fix: {t['fix']}")
+    if not all(t["reachable"] for t in data["targets"]):
+        sys.exit(EXIT_INCOMPLETE)
+
+
+def register(group: click.Group) -> None:
+    for command in (status, retry, resolve, export, token, targets):
+        group.add_command(command)

@@ -1,0 +1,45 @@
+"""What every `paperdrop` command shares: exit codes, error translation, the runtime, output helpers."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+
+import click
+
+from sync.errors import ConfigurationError, InputError, PaperDropError
+
+EXIT_INCOMPLETE, EXIT_INPUT, EXIT_CONFIG = 1, 2, 3
+
+
+class PaperDropGroup(click.Group):
+    """Turns PaperDrop's own errors into a one-line message and an exit code instead of a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(EXIT_INPUT)
+        except ConfigurationError as exc:
+            click.echo(f"Configuration error: {exc}", err=True)
+            sys.exit(EXIT_CONFIG)
+        except PaperDropError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(EXIT_INCOMPLETE)
+
+
+
+def make_runtime():
+    from ..runtime import Runtime
+
+    return Runtime()
+
+
+def setup_logging(level: int = logging.INFO) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def echo_json(data) -> None:
+    click.echo(json.dumps(data, indent=2, default=str))

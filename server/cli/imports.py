@@ -1,0 +1,128 @@
+"""`paperdrop import`: a whole digest (text, saved HTML, id lists, .bib) from files, stdin or arguments."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from sync.errors import InputError
+from sync.records import ClipInput
+
+from .common import EXIT_INCOMPLETE, echo_json, make_runtime, setup_logging
+
+OUTCOME_WORDS = {
+    "delivered": "delivered", "already_present": "already there", "needs_review": "needs review",
+    "failed": "failed", "waiting": "waiting for setup", "pending": "not finished",
+}
+
+
+def read_sources(sources: tuple[str, ...]) -> list[ClipInput]:
+    """Clips from every SOURCE: `-` (stdin), a file, or ids/URLs given directly (in order, deduplicated)."""
+    from sync.digest import parse_source
+
+    clips: list[ClipInput] = []
+    loose: list[str] = []
+    for source in sources:
+        if source == "-":
+            clips += parse_source(sys.stdin.buffer.read(), filename=None)
+        elif Path(source).is_file():
+            path = Path(source)
+            clips += parse_source(path.read_bytes(), filename=path.name)
+        else:
+            loose.append(source)
+    if loose:
+        found = parse_source("\n".join(loose), filename=None)
+        if not found:
+            raise InputError(f"Not a file and not an arXiv id or URL: {' '.join(loose)}",
+                             fix="Give a file (digest text, saved HTML page, id list, .bib), '-' for stdin, "
+                                 "or ids like 2403.12943.")
+        clips += found
+    return _dedupe(clips)
+
+
+def _dedupe(clips: list[ClipInput]) -> list[ClipInput]:
+    from ..clips import dedupe_key
+
+    seen, unique = set(), []
+    for clip in clips:
+        key = dedupe_key(clip)
+        if key not in seen:
+            seen.add(key)
+            unique.append(clip)
+    return unique
+
+
+@click.command("import")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--to", "target", default=None, help="Target name or spec (zotero:A/B, bibtex:FILE); default target if unset.")
+@click.option("--wait", is_flag=True, help="Do the work now, with a progress bar, until every paper is settled.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--timeout", type=float, default=None, help="With --wait: give up waiting after this many seconds.")
+def import_command(sources: tuple[str, ...], target: str | None, wait: bool, as_json: bool,
+                   timeout: float | None) -> None:
+    """Import papers from SOURCE... : digest text or saved HTML files, id lists, .bib files, `-` for stdin,
+    or arXiv ids / URLs given directly.
+
+    Without --wait the clips are stored and a running `paperdrop serve` or `paperdrop worker` does the work.
+    With --wait the work runs here; the exit code is 0 only if every paper was delivered (1 otherwise).
+    """
+    from ..clips import store_clips
+
+    setup_logging(30)
+    rt = make_runtime()
+    spec = rt.settings.resolve_target(target)
+    clips = read_sources(sources)
+    if not clips:
+        raise InputError("No papers found in the given sources.",
+                         fix="Check the file: PaperDrop reads digest text, saved HTML pages, id lists and .bib files.")
+    with rt.db.session() as session:
+        stored = store_clips(session, clips, spec)
+        clip_ids = [s.clip.id for s in stored]
+    if not wait:
+        rt.queue.enqueue_resolve(clip_ids)
+        _report_stored(clip_ids, spec, as_json)
+        return
+    progress = _run_with_bar(rt, clip_ids, timeout)
+    _report(progress, spec, as_json)
+    if not all(r.outcome in ("delivered", "already_present") for r in progress.results):
+        sys.exit(EXIT_INCOMPLETE)
+
+
+def _run_with_bar(rt, clip_ids: list[int], timeout: float | None = None):
+    from ..foreground import run_until_settled
+
+    with click.progressbar(length=len(clip_ids), label="Importing", file=sys.stderr,
+                           show_pos=True) as bar:
+        def update(progress) -> None:
+            bar.update(progress.settled - bar.pos)
+        return run_until_settled(rt, clip_ids, on_progress=update, timeout=timeout)
+
+
+def _report_stored(clip_ids: list[int], spec, as_json: bool) -> None:
+    if as_json:
+        echo_json({"stored": clip_ids, "target": str(spec)})
+    else:
+        click.echo(f"Stored {len(clip_ids)} papers for {spec}; a running `paperdrop serve` or `paperdrop worker` "
+                   "will resolve and deliver them (`paperdrop status` shows progress).")
+
+
+def _report(progress, spec, as_json: bool) -> None:
+    results = progress.results
+    if as_json:
+        echo_json({"target": str(spec), "results": [r.__dict__ for r in results]})
+        return
+    width = max([len(r.arxiv_id or "-") for r in results] + [8])
+    click.echo(f"{'clip':>6}  {'arxiv id':<{width}}  {'result':<17}  title / detail")
+    for r in results:
+        title = (r.title or "")[:60]
+        detail = f"  [{r.detail}]" if r.detail and r.outcome not in ("delivered", "already_present") else ""
+        click.echo(f"{r.clip_id:>6}  {(r.arxiv_id or '-'):<{width}}  {OUTCOME_WORDS[r.outcome]:<17}  {title}{detail}")
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.outcome] = counts.get(r.outcome, 0) + 1
+    summary = ", ".join(f"{n} {OUTCOME_WORDS[k]}" for k, n in sorted(counts.items()))
+    click.echo(f"{len(results)} papers to {spec}: {summary}")
+    if counts.get("needs_review"):
+        click.echo("Settle papers that need review with `paperdrop resolve CLIP ARXIV_ID` or in the dashboard.")

@@ -1,0 +1,79 @@
+"""The API's one error shape: {"error": {"code", "message", "details"}} with a 4xx/5xx status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, request
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from sync.errors import ConfigurationError, InputError
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, details: list[Any] | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.details = status, code, message, details or []
+
+
+def error_response(status: int, code: str, message: str, details: list[Any] | None = None):
+    response = jsonify({"error": {"code": code, "message": message, "details": details or []}})
+    response.status_code = status
+    return response
+
+
+def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
+    """Pydantic errors as {location, message}: enough to find and fix the offending field."""
+    return [{"location": ".".join(str(p) for p in err["loc"]), "message": err["msg"], "type": err["type"]}
+            for err in exc.errors(include_url=False, include_input=False)]
+
+
+# Werkzeug status -> (code, message a user can act on)
+_HTTP_CODES = {
+    400: ("bad_request", "The request could not be read."),
+    404: ("not_found", "No such resource."),
+    405: ("method_not_allowed", "This method is not allowed here."),
+    413: ("payload_too_large", "The request body is too large."),
+    415: ("unsupported_media_type", "Send JSON with Content-Type: application/json."),
+}
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError):
+        return error_response(exc.status, exc.code, exc.message, exc.details)
+
+    @app.errorhandler(ValidationError)
+    def _validation(exc: ValidationError):
+        return error_response(422, "invalid_request", "The request does not match the schema.",
+                              validation_details(exc))
+
+    @app.errorhandler(InputError)
+    def _input(exc: InputError):
+        return error_response(400, "invalid_input", str(exc))
+
+    @app.errorhandler(ConfigurationError)
+    def _config(exc: ConfigurationError):
+        return error_response(409, "configuration", str(exc))
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        if not is_api_request():
+            return exc
+        code, message = _HTTP_CODES.get(exc.code or 500, ("http_error", exc.description or "HTTP error"))
+        if exc.code == 413:
+            limit = app.config.get("MAX_CONTENT_LENGTH")
+            message = f"The request body is larger than {limit} bytes; send fewer papers per request."
+        return error_response(exc.code or 500, code, message)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        if not is_api_request():
+            return "Internal server error", 500
+        return error_response(500, "internal_error", "Something went wrong on the server; see its log.")

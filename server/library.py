@@ -1,0 +1,77 @@
+"""Library queries shared by the API, the dashboard and the CLI: papers with filters, counts, failures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from sync.text import normalize_title
+
+from .models import CLIP_STATES, DELIVERY_STATES, Clip, Delivery, Paper
+
+PAPER_STATES = DELIVERY_STATES  # a paper's state filter matches any of its deliveries
+
+
+@dataclass
+class PaperQuery:
+    state: str | None = None  # pending | delivered | failed
+    target: str | None = None
+    q: str | None = None  # words of the title, an author, or an arXiv id
+    page: int = 1
+    per_page: int = 50
+
+
+def _filtered(query: PaperQuery):
+    stmt = select(Paper.id)
+    if query.state or query.target:
+        stmt = stmt.join(Delivery, Delivery.paper_id == Paper.id)
+        if query.state:
+            stmt = stmt.where(Delivery.state == query.state)
+        if query.target:
+            stmt = stmt.where(Delivery.target == query.target)
+    if query.q:
+        text = query.q.strip()
+        phrase = normalize_title(text)
+        conditions = [Paper.arxiv_id == text, func.lower(cast(Paper.authors, String)).contains(text.lower())]
+        if phrase:
+            conditions.append(Paper.title_norm.contains(phrase))
+        stmt = stmt.where(or_(*conditions))
+    return stmt.distinct()
+
+
+def list_papers(session: Session, query: PaperQuery) -> tuple[list[Paper], int]:
+    """One page of papers, newest first, with their deliveries loaded; and the total count."""
+    ids = _filtered(query).subquery()
+    total = session.scalar(select(func.count()).select_from(ids)) or 0
+    stmt = (select(Paper).where(Paper.id.in_(select(ids.c.id))).options(selectinload(Paper.deliveries))
+            .order_by(Paper.created_at.desc(), Paper.id.desc())
+            .limit(query.per_page).offset((max(query.page, 1) - 1) * query.per_page))
+    return list(session.scalars(stmt)), total
+
+
+def clip_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Clip.status, func.count()).group_by(Clip.status)).tuples().all()
+    counts = {s: 0 for s in CLIP_STATES}
+    counts.update(dict(rows))
+    return counts
+
+
+def delivery_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Delivery.state, func.count()).group_by(Delivery.state)).tuples().all()
+    counts = {s: 0 for s in DELIVERY_STATES}
+    counts.update(dict(rows))
+    return counts
+
+
+def failures(session: Session, limit: int = 50) -> tuple[list[Clip], list[Delivery]]:
+    clips = session.scalars(select(Clip).where(Clip.status == "failed").order_by(Clip.id.desc()).limit(limit))
+    deliveries = session.scalars(select(Delivery).options(selectinload(Delivery.paper))
+                                 .where(Delivery.state == "failed").order_by(Delivery.id.desc()).limit(limit))
+    return list(clips), list(deliveries)
+
+
+def waiting(session: Session, limit: int = 50) -> list[Delivery]:
+    return list(session.scalars(select(Delivery).where(Delivery.state == "pending", Delivery.waiting_reason.isnot(None))
+                                .order_by(Delivery.id).limit(limit)))

@@ -1,0 +1,126 @@
+"""The store's tables: clips (what a page said), papers (canonical arXiv records), deliveries (paper → target)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+# States (DESIGN.md "States").
+CLIP_RECEIVED, CLIP_RESOLVING, CLIP_RESOLVED = "received", "resolving", "resolved"
+CLIP_NEEDS_REVIEW, CLIP_FAILED, CLIP_DISMISSED = "needs_review", "failed", "dismissed"
+CLIP_STATES = (CLIP_RECEIVED, CLIP_RESOLVING, CLIP_RESOLVED, CLIP_NEEDS_REVIEW, CLIP_FAILED, CLIP_DISMISSED)
+CLIP_OPEN = (CLIP_RECEIVED, CLIP_RESOLVING)  # still work to do
+DELIVERY_PENDING, DELIVERY_DELIVERED, DELIVERY_FAILED = "pending", "delivered", "failed"
+DELIVERY_STATES = (DELIVERY_PENDING, DELIVERY_DELIVERED, DELIVERY_FAILED)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores naive values)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class LeaseMixin:
+    """Work owned by one worker until `lease_expires`; a crash lets the lease run out and a sweep take it back."""
+
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    lease_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    lease_expires: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+
+
+class Paper(Base):
+    __tablename__ = "papers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    arxiv_id: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    title_norm: Mapped[str] = mapped_column(Text, nullable=False, index=True)
+    authors: Mapped[list[str]] = mapped_column(JSON, default=list, nullable=False)
+    abstract: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    published: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    updated: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    primary_category: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list, nullable=False)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    journal_ref: Mapped[str | None] = mapped_column(Text, nullable=True)
+    doi: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
+    pdf_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    abs_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False, index=True)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    clips: Mapped[list[Clip]] = relationship(back_populates="paper", order_by="Clip.id")
+    deliveries: Mapped[list[Delivery]] = relationship(back_populates="paper", order_by="Delivery.id")
+
+
+class Clip(LeaseMixin, Base):
+    __tablename__ = "clips"
+    __table_args__ = (
+        UniqueConstraint("target", "dedupe_key", name="uq_clips_target_dedupe"),
+        Index("ix_clips_status_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default=CLIP_RECEIVED, nullable=False)
+    target: Mapped[str] = mapped_column(Text, nullable=False)
+    dedupe_key: Mapped[str] = mapped_column(Text, nullable=False)
+    arxiv_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    title: Mapped[str | None] = mapped_column(Text, nullable=True)
+    url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    abstract: Mapped[str | None] = mapped_column(Text, nullable=True)
+    authors: Mapped[list[str]] = mapped_column(JSON, default=list, nullable=False)
+    source_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    source_site: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
+    candidates: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, nullable=False)
+    paper_id: Mapped[int | None] = mapped_column(ForeignKey("papers.id"), nullable=True, index=True)
+
+    paper: Mapped[Paper | None] = relationship(back_populates="clips")
+
+
+class Delivery(LeaseMixin, Base):
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("paper_id", "target", name="uq_deliveries_paper_target"),
+        Index("ix_deliveries_state_due", "state", "target", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id"), nullable=False)
+    target: Mapped[str] = mapped_column(Text, nullable=False)
+    state: Mapped[str] = mapped_column(String(16), default=DELIVERY_PENDING, nullable=False)
+    remote_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    remote_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    already_present: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    needs_update: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    waiting_reason: Mapped[str | None] = mapped_column(Text, nullable=True)  # set while config is wrong
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    paper: Mapped[Paper] = relationship(back_populates="deliveries")

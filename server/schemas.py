@@ -1,0 +1,200 @@
+"""Request and response schemas of the HTTP API (pydantic); the OpenAPI document is generated from these."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from sync.ids import parse_arxiv_id
+
+MAX_PAPERS_PER_POST = 500
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ClipIn(Strict):
+    """One paper as a page or digest shows it. Give an arXiv id (or a URL naming one) or a title."""
+
+    arxiv_id: str | None = Field(None, max_length=64, examples=["2403.12943"])
+    title: str | None = Field(None, max_length=2000)
+    url: str | None = Field(None, max_length=2048)
+    abstract: str | None = Field(None, max_length=50_000)
+    authors: list[str] = Field(default_factory=list, max_length=5000)
+    source_url: str | None = Field(None, max_length=2048)
+    source_site: str | None = Field(None, max_length=255)
+    extra: dict[str, Any] = Field(default_factory=dict, description="Site extras: upvotes, github, project_page, ...")
+
+    @field_validator("arxiv_id")
+    @classmethod
+    def _valid_id(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parsed = parse_arxiv_id(value)
+        if parsed is None:
+            raise ValueError(f"{value!r} is not an arXiv id (like 2403.12943 or hep-th/9901001)")
+        return parsed.id
+
+    @field_validator("authors")
+    @classmethod
+    def _author_length(cls, value: list[str]) -> list[str]:
+        if any(len(a) > 500 for a in value):
+            raise ValueError("an author name is longer than 500 characters")
+        return [a.strip() for a in value if a.strip()]
+
+    @model_validator(mode="after")
+    def _id_or_title(self) -> ClipIn:
+        if self.arxiv_id is None and self.url:
+            parsed = parse_arxiv_id(_id_part_of_url(self.url))
+            self.arxiv_id = parsed.id if parsed else None
+        if self.arxiv_id is None and not (self.title or "").strip():
+            raise ValueError("each paper needs an arxiv_id, an arXiv URL or a title")
+        return self
+
+
+def _id_part_of_url(url: str) -> str:
+    """huggingface.co/papers/<id> and arxiv.org/{abs,pdf,html}/<id> both name an id."""
+    for marker in ("huggingface.co/papers/", "arxiv.org/abs/", "arxiv.org/pdf/", "arxiv.org/html/"):
+        if marker in url:
+            return url.split(marker, 1)[1]
+    return url
+
+
+class ClipsIn(Strict):
+    papers: list[ClipIn] = Field(min_length=1, max_length=MAX_PAPERS_PER_POST)
+    target: str | None = Field(None, max_length=1024, description="A target name or spec; default target if unset")
+
+
+class ClipAccepted(BaseModel):
+    id: int
+    status: str
+    paper_id: int | None = None
+    duplicate: bool = Field(description="True when this paper was already clipped for this target")
+
+
+class ClipsAccepted(BaseModel):
+    clips: list[ClipAccepted]
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    paper_id: int
+    target: str
+    state: Literal["pending", "delivered", "failed"]
+    already_present: bool
+    attempts: int
+    next_attempt_at: str | None
+    last_error: str | None
+    waiting_reason: str | None
+    remote_key: str | None
+    remote_version: int | None
+    delivered_at: str | None
+
+
+class PaperOut(BaseModel):
+    id: int
+    arxiv_id: str
+    version: int
+    title: str
+    authors: list[str]
+    abstract: str
+    published: str | None
+    updated: str | None
+    primary_category: str | None
+    categories: list[str]
+    comment: str | None
+    journal_ref: str | None
+    doi: str | None
+    pdf_url: str | None
+    abs_url: str | None
+    fetched_at: str | None
+
+
+class ClipOut(BaseModel):
+    id: int
+    status: str
+    target: str
+    arxiv_id: str | None
+    title: str | None
+    url: str | None
+    source_url: str | None
+    source_site: str | None
+    extra: dict[str, Any]
+    attempts: int
+    next_attempt_at: str | None
+    error: str | None
+    candidates: list[dict[str, Any]]
+    created_at: str
+    paper: PaperOut | None
+    deliveries: list[DeliveryOut]
+    review_url: str | None
+
+
+class ClipList(BaseModel):
+    clips: list[ClipOut]
+
+
+class PaperDetail(PaperOut):
+    clips: list[dict[str, Any]]
+    deliveries: list[DeliveryOut]
+
+
+class PaperSummary(PaperOut):
+    deliveries: list[DeliveryOut]
+
+
+class PaperPage(BaseModel):
+    papers: list[PaperSummary]
+    total: int
+    page: int
+    per_page: int
+
+
+class ResolveIn(Strict):
+    arxiv_id: str = Field(max_length=64)
+
+    @field_validator("arxiv_id")
+    @classmethod
+    def _valid_id(cls, value: str) -> str:
+        parsed = parse_arxiv_id(value)
+        if parsed is None:
+            raise ValueError(f"{value!r} is not an arXiv id (like 2403.12943 or hep-th/9901001)")
+        return parsed.id
+
+
+class RetryOut(BaseModel):
+    requeued: int
+
+
+class TargetOut(BaseModel):
+    name: str | None
+    spec: str
+    kind: Literal["zotero", "bibtex"]
+    reachable: bool
+    message: str
+    fix: str | None
+    default: bool
+
+
+class TargetList(BaseModel):
+    default: str
+    targets: list[TargetOut]
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    app: Literal["paperdrop"]
+    version: str
+    queue: dict[str, int]
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: list[Any] = Field(default_factory=list)
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody

@@ -1,0 +1,93 @@
+"""Local-first safety: bearer token, Host check (DNS rebinding), Origin check (only extension origins)."""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, request
+
+from .errors import ApiError
+
+TOKEN_FILE = "token"
+EXTENSION_SCHEMES = ("chrome-extension", "moz-extension", "safari-web-extension")
+
+
+def token_path(home: Path) -> Path:
+    return Path(home) / TOKEN_FILE
+
+
+def load_or_create_token(home: Path) -> str:
+    """The pairing token kept in the data directory (0600), created on first use."""
+    path = token_path(home)
+    if path.is_file():
+        token = path.read_text(encoding="utf-8").strip()
+        if token:
+            return token
+    return rotate_token(home)
+
+
+def rotate_token(home: Path) -> str:
+    path = token_path(home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(32)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(token + "\n")
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+    return token
+
+
+def token_matches(given: str, expected: str) -> bool:
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def host_allowed(host_header: str, allowed: list[str]) -> bool:
+    host = (host_header or "").strip().lower()
+    if host.startswith("["):
+        name = host[: host.find("]") + 1] if "]" in host else host
+    else:
+        name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return name in {h.lower() for h in allowed}
+
+
+def origin_allowed(origin: str | None, host_header: str) -> bool:
+    """No Origin (CLI, curl), an extension origin, or the server's own origin (the dashboard)."""
+    if not origin:
+        return True
+    parts = urlsplit(origin)
+    if parts.scheme in EXTENSION_SCHEMES:
+        return True
+    return parts.scheme in ("http", "https") and parts.netloc.lower() == (host_header or "").lower()
+
+
+def check_host_and_origin() -> None:
+    settings = current_app.config["PAPERDROP_SETTINGS"]
+    host = request.headers.get("Host", "")
+    if not host_allowed(host, settings.allowed_hosts):
+        raise ApiError(403, "forbidden_host", f"Host {host!r} is not allowed.",
+                       ["Open PaperDrop at http://127.0.0.1:<port>, or add the host to PAPERDROP_ALLOWED_HOSTS."])
+    if not origin_allowed(request.headers.get("Origin"), host):
+        raise ApiError(403, "forbidden_origin", "Requests from web pages are not accepted.",
+                       ["Only the PaperDrop browser extension and the local dashboard may call this server."])
+
+
+def require_token() -> None:
+    expected = current_app.config["PAPERDROP_TOKEN"]
+    header = request.headers.get("Authorization", "")
+    scheme, _, given = header.partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        raise ApiError(401, "unauthorized", "Missing API token.",
+                       ["Send 'Authorization: Bearer <token>'; `paperdrop token` prints the token."])
+    if not token_matches(given.strip(), expected):
+        raise ApiError(401, "unauthorized", "Wrong API token.",
+                       ["Copy the token that `paperdrop token` prints into the extension's options."])
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(check_host_and_origin)

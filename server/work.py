@@ -1,0 +1,95 @@
+"""The lifecycle of a unit of work in the store: claim (lease), succeed, retry with backoff, fail, sweep.
+
+The database is the truth. A job claims rows by writing a lease (owner + expiry) in one UPDATE; a worker that
+dies mid-job leaves the lease to expire, and the next sweep hands the row to another worker. Jobs only finish
+rows they still own, so a slow worker whose lease was taken over cannot overwrite the new owner's result.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from .models import LeaseMixin, utcnow
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Long retries of a job: base, doubling, capped; `max_attempts` then failed."""
+
+    base: float = 60.0
+    maximum: float = 6 * 3600.0
+    max_attempts: int = 10
+
+    def delay(self, attempts: int, retry_after: float | None = None) -> float:
+        """Seconds before attempt number `attempts + 1`: doubling from `base`, with jitter so many rows
+        failing together do not retry together, never sooner than the service's `Retry-After`."""
+        backoff = self.base * 2 ** max(attempts - 1, 0) * random.uniform(0.85, 1.15)
+        return min(max(backoff, retry_after or 0.0), self.maximum)
+
+    def exhausted(self, attempts: int) -> bool:
+        return attempts >= self.max_attempts
+
+
+def new_owner() -> str:
+    return uuid.uuid4().hex
+
+
+def due_condition(model: type[LeaseMixin], now: datetime) -> ColumnElement[bool]:
+    return and_(
+        or_(model.next_attempt_at.is_(None), model.next_attempt_at <= now),
+        or_(model.lease_expires.is_(None), model.lease_expires < now),
+    )
+
+
+def claim(session: Session, model: type[LeaseMixin], where: ColumnElement[bool], *, owner: str,
+          lease_seconds: float, limit: int, values: dict[str, Any] | None = None) -> list[int]:
+    """Lease up to `limit` due rows matching `where` to `owner`; return their ids (oldest first)."""
+    now = utcnow()
+    free = or_(model.lease_expires.is_(None), model.lease_expires < now)
+    candidates = select(model.id).where(where, due_condition(model, now)).order_by(model.id).limit(limit)
+    session.execute(
+        update(model)
+        .where(model.id.in_(candidates.scalar_subquery()), free)
+        .values(lease_owner=owner, lease_expires=now + timedelta(seconds=lease_seconds), **(values or {}))
+        .execution_options(synchronize_session=False)
+    )
+    return list(session.scalars(select(model.id).where(model.lease_owner == owner).order_by(model.id)))
+
+
+def owned(session: Session, model: type[LeaseMixin], ids: list[int], owner: str) -> list[Any]:
+    """The rows among `ids` that `owner` still holds, locked for this transaction where the backend can."""
+    if not ids:
+        return []
+    stmt = select(model).where(model.id.in_(ids), model.lease_owner == owner).order_by(model.id)
+    return list(session.scalars(stmt.with_for_update()))
+
+
+def release(row: LeaseMixin) -> None:
+    row.lease_owner = None
+    row.lease_expires = None
+
+
+def schedule_retry(row: LeaseMixin, policy: RetryPolicy, error: str, retry_after: float | None = None) -> bool:
+    """Count an attempt and schedule the next one. Returns False when the budget is spent (caller fails it)."""
+    row.attempts += 1
+    row.last_error = error
+    release(row)
+    if policy.exhausted(row.attempts):
+        row.next_attempt_at = None
+        return False
+    row.next_attempt_at = utcnow() + timedelta(seconds=policy.delay(row.attempts, retry_after))
+    return True
+
+
+def wait_for_fix(row: LeaseMixin, error: str, seconds: float) -> None:
+    """A configuration problem: not an attempt; look again later."""
+    row.last_error = error
+    release(row)
+    row.next_attempt_at = utcnow() + timedelta(seconds=seconds)

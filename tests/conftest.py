@@ -1,0 +1,65 @@
+"""Fixtures shared by every suite: a temporary PaperDrop home, runtime, Flask app and client, fake arXiv."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from server.app import create_app
+from server.config import load_settings
+from server.runtime import Runtime
+
+TOKEN = "test-token-0123456789abcdef"
+HOST = "127.0.0.1:7077"
+
+
+def make_settings(home: Path, **overrides):
+    values = {
+        "home": str(home), "token": TOKEN, "arxiv_api_url": "http://127.0.0.1:9/api/query", "arxiv_delay": 0.0,
+        "arxiv_timeout": 5.0, "retry_base": 0.05, "retry_max": 0.5, "sweep_interval": 0.2, "lease_seconds": 30.0,
+    }
+    values.update(overrides)
+    return load_settings(values, environ={})
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    path = tmp_path / "home"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def fake_arxiv():
+    from tests.fakes.arxiv import FakeArxiv, load_corpus
+
+    with FakeArxiv(corpus=load_corpus()) as fake:
+        yield fake
+
+
+@pytest.fixture
+def settings(home: Path, fake_arxiv):
+    return make_settings(home, arxiv_api_url=fake_arxiv.url)
+
+
+@pytest.fixture
+def rt(settings):
+    runtime = Runtime(settings)
+    yield runtime
+    runtime.close()
+
+
+@pytest.fixture
+def app(rt):
+    return create_app(runtime=rt)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def auth() -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKEN}", "Host": HOST}

@@ -1,0 +1,95 @@
+"""POST /clips: stored in one transaction, answered in order, idempotent per paper and target, enqueued."""
+
+from __future__ import annotations
+
+from server.models import Clip
+from tests.conftest import TOKEN
+
+
+def post(client, papers, target=None):
+    body = {"papers": papers}
+    if target:
+        body["target"] = target
+    return client.post("/api/v1/clips", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+
+
+def test_post_clips_answers_202_in_order(client, rt):
+    response = post(client, [{"arxiv_id": "2403.12943"}, {"title": "Policy-Guided Diffusion"},
+                             {"url": "https://huggingface.co/papers/2408.03906"}])
+    assert response.status_code == 202
+    clips = response.get_json()["clips"]
+    assert [c["status"] for c in clips] == ["received"] * 3
+    assert [c["duplicate"] for c in clips] == [False] * 3
+    with rt.db.session() as session:
+        stored = {c.id: c for c in session.query(Clip)}
+    assert stored[clips[0]["id"]].arxiv_id == "2403.12943"
+    assert stored[clips[1]["id"]].title == "Policy-Guided Diffusion"
+    assert stored[clips[2]["id"]].arxiv_id == "2408.03906"  # id taken from the Hugging Face URL
+
+
+def test_post_clips_repost_returns_existing_clip(client, rt):
+    first = post(client, [{"arxiv_id": "2403.12943v2", "title": "Vid2Robot"}]).get_json()["clips"][0]
+    again = post(client, [{"arxiv_id": "2403.12943"}]).get_json()["clips"][0]
+    assert again["id"] == first["id"] and again["duplicate"] is True
+    with rt.db.session() as session:
+        assert session.query(Clip).count() == 1
+
+
+def test_post_clips_same_normalized_title_is_same_paper(client):
+    first = post(client, [{"title": "Policy-Guided  Diffusion"}]).get_json()["clips"][0]
+    again = post(client, [{"title": "policy guided diffusion."}]).get_json()["clips"][0]
+    assert again["id"] == first["id"]
+
+
+def test_post_clips_duplicates_within_one_post_share_a_clip(client):
+    clips = post(client, [{"arxiv_id": "2403.12943"}, {"arxiv_id": "2403.12943v1"}]).get_json()["clips"]
+    assert clips[0]["id"] == clips[1]["id"]
+    assert [c["duplicate"] for c in clips] == [False, True]
+
+
+def test_post_clips_other_target_is_a_new_clip(client, tmp_path):
+    first = post(client, [{"arxiv_id": "2403.12943"}]).get_json()["clips"][0]
+    other = post(client, [{"arxiv_id": "2403.12943"}], target=f"bibtex:{tmp_path / 'x.bib'}").get_json()["clips"][0]
+    assert other["id"] != first["id"] and other["duplicate"] is False
+
+
+def test_post_clips_enqueues_after_commit(client, rt):
+    before = rt.queue.pending()
+    post(client, [{"arxiv_id": "2403.12943"}, {"arxiv_id": "2408.03906"}])
+    assert rt.queue.pending() == before + 1  # one resolve task carrying both ids
+
+
+def test_post_clips_accepts_extension_origins(client):
+    for origin in ("chrome-extension://abcdefghijklmnop", "moz-extension://1234-5678"):
+        response = client.post("/api/v1/clips", json={"papers": [{"arxiv_id": "2403.12943"}]},
+                               headers={"Authorization": f"Bearer {TOKEN}", "Origin": origin})
+        assert response.status_code == 202
+
+
+def test_get_clips_by_ids_returns_each(client, auth):
+    ids = [c["id"] for c in post(client, [{"arxiv_id": "2403.12943"}, {"title": "X"}]).get_json()["clips"]]
+    response = client.get(f"/api/v1/clips?ids={ids[0]},{ids[1]}", headers=auth)
+    assert [c["id"] for c in response.get_json()["clips"]] == ids
+    single = client.get(f"/api/v1/clips/{ids[0]}", headers=auth).get_json()
+    assert single["arxiv_id"] == "2403.12943" and single["deliveries"] == [] and single["paper"] is None
+
+
+def test_openapi_describes_every_route(app, client, auth):
+    doc = client.get("/api/v1/openapi.json", headers=auth).get_json()
+    documented = {(path, method) for path, ops in doc["paths"].items() for method in ops}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1"):
+            continue
+        path = rule.rule.replace("<int:", "{").replace(">", "}")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (path, method.lower()) in documented, (path, method)
+    schema = doc["components"]["schemas"]["ClipsIn"]
+    assert schema["additionalProperties"] is False
+    assert doc["paths"]["/api/v1/clips"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"] \
+        == "#/components/schemas/ClipsIn"
+
+
+def test_health_reports_version_and_queue(client):
+    body = client.get("/api/v1/health").get_json()
+    assert body["status"] == "ok" and body["app"] == "paperdrop" and body["version"]
+    assert "pending" in body["queue"]
