@@ -12,7 +12,7 @@ from sync.records import ClipInput
 from sync.targets import TargetSpec
 from sync.text import collapse_whitespace, normalize_title
 
-from .models import CLIP_RECEIVED, Clip, Paper
+from .models import CLIP_RECEIVED, Clip
 
 
 @dataclass
@@ -39,7 +39,7 @@ def store_clips(session: Session, inputs: list[ClipInput], target: TargetSpec) -
         select(Clip).where(Clip.target == spec, Clip.dedupe_key.in_(set(keys))))}
     result: list[Stored] = []
     created: dict[str, Clip] = {}
-    for clip_input, key in zip(inputs, keys):
+    for clip_input, key in zip(inputs, keys, strict=True):
         if key in existing:
             result.append(Stored(existing[key], duplicate=True))
         elif key in created:
@@ -62,11 +62,4 @@ def _new_clip(clip: ClipInput, key: str, target: str) -> Clip:
     )
 
 
-def known_paper_ids(session: Session, arxiv_ids: list[str]) -> dict[str, int]:
-    if not arxiv_ids:
-        return {}
-    rows = session.execute(select(Paper.arxiv_id, Paper.id).where(Paper.arxiv_id.in_(set(arxiv_ids))))
-    return dict(rows.tuples().all())
-
-
-__all__ = ["Stored", "dedupe_key", "known_paper_ids", "store_clips"]
+__all__ = ["Stored", "dedupe_key", "store_clips"]

@@ -54,6 +54,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("arxiv_delay", 3.0, float,
             "Seconds between arXiv requests across all workers (arXiv terms of use: one request per 3 s)."),
     Setting("arxiv_timeout", 30.0, float, "Timeout of one arXiv request, seconds."),
+    Setting("arxiv_retry_base", 1.0, float,
+            "First wait of the short retries of one arXiv request, seconds (doubles, with jitter)."),
     Setting("zotero_api_url", "https://api.zotero.org", str, "Zotero Web API endpoint."),
     Setting("zotero_library_id", None, str, "Zotero user or group library id (a number)."),
     Setting("zotero_library_type", "user", str, "'user' or 'group'."),

@@ -52,14 +52,14 @@ def list_papers(session: Session, query: PaperQuery) -> tuple[list[Paper], int]:
 
 
 def clip_counts(session: Session) -> dict[str, int]:
-    rows = session.execute(select(Clip.status, func.count()).group_by(Clip.status)).tuples().all()
+    rows = session.execute(select(Clip.status, func.count()).group_by(Clip.status)).all()
     counts = {s: 0 for s in CLIP_STATES}
     counts.update(dict(rows))
     return counts
 
 
 def delivery_counts(session: Session) -> dict[str, int]:
-    rows = session.execute(select(Delivery.state, func.count()).group_by(Delivery.state)).tuples().all()
+    rows = session.execute(select(Delivery.state, func.count()).group_by(Delivery.state)).all()
     counts = {s: 0 for s in DELIVERY_STATES}
     counts.update(dict(rows))
     return counts

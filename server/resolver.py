@@ -42,11 +42,13 @@ def resolve_clips(rt, clip_ids: list[int] | None = None) -> ResolveReport:
     with rt.db.session() as session:
         # Any due clip, not only `clip_ids`: one job resolving many clips batches its arXiv requests; the
         # jobs for the others then find nothing left to claim.
-        ids = work.claim(session, Clip, Clip.status.in_(CLIP_OPEN), owner=owner, lease_seconds=rt.settings.lease_seconds,
+        ids = work.claim(session, Clip, Clip.status.in_(CLIP_OPEN), owner=owner,
+                         lease_seconds=rt.settings.lease_seconds,
                          limit=BATCH, values={"status": CLIP_RESOLVING})
         clips = work.owned(session, Clip, ids, owner)
         by_id = [(c.id, c.arxiv_id) for c in clips if c.arxiv_id]
-        by_title = [(c.id, TitleQuery(c.title or "", c.abstract, list(c.authors))) for c in clips if not c.arxiv_id]
+        by_title = [(c.id, TitleQuery(c.title or "", c.abstract, list(c.authors)))
+                    for c in clips if not c.arxiv_id]
         cached = {a: to_record(p) for a, p in
                   fresh_papers(session, [a for _, a in by_id], rt.settings.paper_cache_hours).items()}
     report = ResolveReport()
@@ -89,7 +91,7 @@ def _match_titles(rt, by_title: list[tuple[int, TitleQuery]], outcomes: dict) ->
         results = rt.arxiv.resolve_titles([q for _, q in by_title])
     except (TransientError, PermanentError, InputError, ConfigurationError) as exc:
         results = [exc] * len(by_title)
-    for (clip_id, _), result in zip(by_title, results):
+    for (clip_id, _), result in zip(by_title, results, strict=True):
         outcomes[clip_id] = result
 
 

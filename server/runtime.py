@@ -56,7 +56,8 @@ class Runtime:
         s = self.settings
         return ArxivService(
             api_url=s.arxiv_api_url, delay=s.arxiv_delay, state_dir=self.state_dir("arxiv"),
-            timeout=s.arxiv_timeout, user_agent=USER_AGENT.format(version=__version__, delay=s.arxiv_delay),
+            timeout=s.arxiv_timeout, backoff_base=s.arxiv_retry_base,
+            user_agent=USER_AGENT.format(version=__version__, delay=s.arxiv_delay),
         )
 
     def sink(self, spec: TargetSpec):

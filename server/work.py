@@ -31,7 +31,7 @@ class RetryPolicy:
         """Seconds before attempt number `attempts + 1`: doubling from `base`, with jitter so many rows
         failing together do not retry together, never sooner than the service's `Retry-After`."""
         backoff = self.base * 2 ** max(attempts - 1, 0) * random.uniform(0.85, 1.15)
-        return min(max(backoff, retry_after or 0.0), self.maximum)
+        return max(min(backoff, self.maximum), retry_after or 0.0)
 
     def exhausted(self, attempts: int) -> bool:
         return attempts >= self.max_attempts

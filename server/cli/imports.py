@@ -56,7 +56,8 @@ def _dedupe(clips: list[ClipInput]) -> list[ClipInput]:
 
 @click.command("import")
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--to", "target", default=None, help="Target name or spec (zotero:A/B, bibtex:FILE); default target if unset.")
+@click.option("--to", "target", default=None,
+              help="Target name or spec (zotero:A/B, bibtex:FILE); default target if unset.")
 @click.option("--wait", is_flag=True, help="Do the work now, with a progress bar, until every paper is settled.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--timeout", type=float, default=None, help="With --wait: give up waiting after this many seconds.")

@@ -1,0 +1,50 @@
+"""Zotero connection settings handed in by the server (sync/ reads no environment variables)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import ConfigurationError
+
+DEFAULT_API_URL = "https://api.zotero.org"
+KEYS_PAGE = "https://www.zotero.org/settings/keys"
+
+
+@dataclass(frozen=True)
+class ZoteroConfig:
+    """Which library to write to and with which key. `library_type` is `user` or `group`."""
+
+    library_id: str | None
+    library_type: str = "user"
+    api_key: str | None = field(default=None, repr=False)  # a secret: never shown in repr or messages
+    api_url: str = DEFAULT_API_URL
+
+    @property
+    def prefix(self) -> str:
+        """The library's path prefix in the Web API: `/users/<id>` or `/groups/<id>`."""
+        return f"/{self.library_type}s/{self.library_id}"
+
+    @property
+    def label(self) -> str:
+        return f"Zotero {self.library_type} library {self.library_id}"
+
+    def validate(self) -> None:
+        """Raise `ConfigurationError` naming the missing or malformed setting."""
+        if self.library_type not in ("user", "group"):
+            raise ConfigurationError(
+                f"Zotero library type {self.library_type!r} is not 'user' or 'group'.",
+                fix="Set PAPERDROP_ZOTERO_LIBRARY_TYPE to user or group.",
+            )
+        if not self.library_id or not str(self.library_id).isdigit():
+            raise ConfigurationError(
+                "No Zotero library id is configured."
+                if not self.library_id
+                else f"Zotero library id {self.library_id!r} is not a number.",
+                fix=f"Set PAPERDROP_ZOTERO_LIBRARY_ID to your userID from {KEYS_PAGE} "
+                "(or the group's number from its URL).",
+            )
+        if not self.api_key:
+            raise ConfigurationError(
+                "No Zotero API key is configured.",
+                fix=f"Create a key with write access at {KEYS_PAGE} and set PAPERDROP_ZOTERO_API_KEY.",
+            )
