@@ -57,6 +57,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("arxiv_retry_base", 1.0, float,
             "First wait of the short retries of one arXiv request, seconds (doubles, with jitter)."),
     Setting("zotero_api_url", "https://api.zotero.org", str, "Zotero Web API endpoint."),
+    Setting("zotero_timeout", 30.0, float, "Timeout of one Zotero request, seconds."),
     Setting("zotero_library_id", None, str, "Zotero user or group library id (a number)."),
     Setting("zotero_library_type", "user", str, "'user' or 'group'."),
     Setting("zotero_api_key", None, str, "Zotero API key with write access (zotero.org/settings/keys).",

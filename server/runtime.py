@@ -75,7 +75,7 @@ class Runtime:
 
             config = ZoteroConfig(library_id=s.zotero_library_id, library_type=s.zotero_library_type,
                                   api_key=s.zotero_api_key, api_url=s.zotero_api_url)
-            return ZoteroSink(config, spec, state_dir=self.state_dir("zotero"))
+            return ZoteroSink(config, spec, state_dir=self.state_dir("zotero"), timeout=s.zotero_timeout)
         from sync.bibtex import BibtexSink
 
         return BibtexSink(spec, state_dir=self.state_dir("bibtex"), options=self.bibtex_options())
