@@ -1,0 +1,60 @@
+"""Titles and abstracts turned into arXiv search clauses that cannot trip the query language's traps.
+
+In a query an unquoted hyphen acts as NOT, a colon inside a term gives HTTP 400 and TeX or `$…$` math
+matches nothing (shared/REFERENCE.md, "Traps in titles used as queries"): every clause here is built from
+plain lower-case ASCII words and quoted, so none of those characters reach arXiv.
+"""
+
+from __future__ import annotations
+
+import re
+
+from unidecode import unidecode
+
+from sync.records import TitleQuery
+from sync.text import strip_tex
+
+# Words that carry no identity; kept out of keyword clauses (phrases keep them: arXiv ignores nothing).
+_STOPWORD_TEXT = """a an and are as at be by for from has have in into is it its of on or our that the their this
+to towards via we what when where which while with without"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+ABSTRACT_PHRASE_WORDS = 8  # long enough to be unique on arXiv, short enough to survive small edits
+TITLE_KEYWORDS = 3
+
+
+def safe_words(text: str | None) -> list[str]:
+    """Plain words of `text`: TeX and math stripped, ASCII, lower case, every punctuation mark a space."""
+    plain = unidecode(strip_tex(text or "")).lower()
+    return re.sub(r"[^a-z0-9]+", " ", plain).split()
+
+
+def title_phrase(title: str) -> str | None:
+    """`ti:"..."` for the whole title, or None when nothing searchable is left."""
+    words = safe_words(title)
+    return f'ti:"{" ".join(words)}"' if words else None
+
+
+def fallback_clause(query: TitleQuery) -> str | None:
+    """A looser search for a title the phrase search missed (the digest may show an earlier version's
+    title, and arXiv indexes only the latest): a phrase from the abstract's start, or the title's
+    rarest-looking words all required in the title."""
+    parts = []
+    abstract = [w for w in safe_words(query.abstract)]
+    if len(abstract) >= ABSTRACT_PHRASE_WORDS:
+        parts.append(f'abs:"{" ".join(abstract[:ABSTRACT_PHRASE_WORDS])}"')
+    keywords = _keywords(query.title)
+    if keywords:
+        parts.append("(" + " AND ".join(f"ti:{w}" for w in keywords) + ")")
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+
+
+def join_any(clauses: list[str]) -> str:
+    return " OR ".join(clauses)
+
+
+def _keywords(title: str) -> list[str]:
+    words = [w for w in dict.fromkeys(safe_words(title)) if w not in STOPWORDS and len(w) > 2]
+    # Longest words first: a crude but deterministic stand-in for "rarest".
+    return sorted(words, key=lambda w: (-len(w), w))[:TITLE_KEYWORDS]

@@ -1,0 +1,138 @@
+"""ArxivService: complete papers from arXiv by id (batched `id_list`) and by title (batched phrase queries,
+then a batched fallback), every request through the deployment's one gate."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sync.errors import InputError
+from sync.ids import parse_arxiv_id
+from sync.records import PaperRecord, TitleQuery, TitleResolution
+from sync.text import normalize_title
+
+from . import queries
+from .client import ArxivClient
+from .gate import ArxivGate
+from .matching import decide
+from .records import to_paper_record
+
+DEFAULT_API_URL = "https://export.arxiv.org/api/query"
+DEFAULT_USER_AGENT = "PaperDrop/0.1 (+https://github.com/paperdrop/paperdrop)"
+ID_BATCH = 100  # longer id lists make GET URLs too long (414); shared/REFERENCE.md
+TITLE_BATCH = 15  # titles OR-ed into one search request
+RESULTS_PER_TITLE = 10  # room for near-miss titles next to the right one in a batched answer
+REASK_ATTEMPTS = 2  # a missing id is asked again once before it is declared unknown
+
+
+class ArxivService:
+    """`state_dir` is shared by every process of the deployment (the gate's lock and pace live there);
+    `sleep` is what short retries wait with (tests pass a recorder)."""
+
+    def __init__(
+        self,
+        *,
+        api_url: str = DEFAULT_API_URL,
+        delay: float = 3.0,
+        state_dir: Path | str,
+        timeout: float = 30.0,
+        user_agent: str = DEFAULT_USER_AGENT,
+        short_retries: int = 4,
+        backoff_base: float = 1.0,
+        id_batch: int = ID_BATCH,
+        title_batch: int = TITLE_BATCH,
+        max_wait: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.gate = ArxivGate(delay, Path(state_dir))
+        self.client = ArxivClient(
+            api_url, self.gate, timeout=timeout, user_agent=user_agent, short_retries=short_retries,
+            backoff_base=backoff_base, max_wait=max_wait, sleep=sleep,
+        )
+        self.id_batch = max(1, min(id_batch, ID_BATCH))
+        self.title_batch = max(1, title_batch)
+
+    @property
+    def requests_made(self) -> int:
+        return self.client.requests_made
+
+    def close(self) -> None:
+        self.client.close()
+
+    def fetch(self, ids: list[str]) -> dict[str, PaperRecord]:
+        """Latest record per unversioned id; unknown ids are absent. Raises InputError (before any request)
+        for malformed ids, TransientError when arXiv keeps failing after the short retries."""
+        wanted = _validated_ids(ids)
+        found: dict[str, PaperRecord] = {}
+        for start in range(0, len(wanted), self.id_batch):
+            found.update(self._fetch_batch(wanted[start : start + self.id_batch]))
+        return {i: found[i] for i in wanted if i in found}
+
+    def resolve_titles(self, queries_: list[TitleQuery]) -> list[TitleResolution]:
+        """One resolution per query, same order. Batched phrase search first, then one batched fallback
+        search for the titles still unmatched; a paper is `matched` only when certainly the one."""
+        pool: dict[str, PaperRecord] = {}
+        phrases = list(dict.fromkeys(p for p in map(_phrase_of, queries_) if p))
+        self._search_into(pool, phrases)
+        results = [decide(q, pool.values()) for q in queries_]
+        open_ = [i for i, r in enumerate(results) if r.status != "matched" and normalize_title(q_title(queries_[i]))]
+        fallbacks = list(dict.fromkeys(c for i in open_ if (c := queries.fallback_clause(queries_[i]))))
+        if fallbacks:
+            self._search_into(pool, fallbacks)
+            for i in open_:
+                results[i] = decide(queries_[i], pool.values())
+        return results
+
+    def _fetch_batch(self, batch: list[str]) -> dict[str, PaperRecord]:
+        page = self.client.query(id_list=batch, max_results=len(batch), expect_results=True)
+        found = _records_by_id(page.results)
+        missing = [i for i in batch if i not in found]
+        if missing and found:
+            # arXiv sometimes drops entries: ask again before declaring an id unknown (REFERENCE.md).
+            again = self.client.query(
+                id_list=missing, max_results=len(missing), expect_results=True, empty_attempts=REASK_ATTEMPTS
+            )
+            found.update(_records_by_id(again.results))
+        return {i: found[i] for i in batch if i in found}
+
+    def _search_into(self, pool: dict[str, PaperRecord], clauses: list[str]) -> None:
+        for start in range(0, len(clauses), self.title_batch):
+            batch = clauses[start : start + self.title_batch]
+            page = self.client.query(
+                search_query=queries.join_any(batch),
+                max_results=RESULTS_PER_TITLE * len(batch),
+                expect_results=True,
+            )
+            for paper in _records_by_id(page.results).values():
+                pool.setdefault(paper.arxiv_id, paper)
+
+
+def q_title(query: TitleQuery) -> str:
+    return query.title or ""
+
+
+def _phrase_of(query: TitleQuery) -> str | None:
+    return queries.title_phrase(q_title(query))
+
+
+def _validated_ids(ids: list[str]) -> list[str]:
+    parsed = [(raw, parse_arxiv_id(raw or "")) for raw in ids]
+    bad = [raw for raw, p in parsed if p is None]
+    if bad:
+        raise InputError(
+            f"Malformed arXiv id(s): {', '.join(repr(b) for b in bad)}.",
+            fix="Use ids like 2403.12943, 2403.12943v2 or hep-th/9901001 (or arxiv.org/abs/ URLs).",
+        )
+    return list(dict.fromkeys(p.id for _, p in parsed if p is not None))
+
+
+def _records_by_id(results) -> dict[str, PaperRecord]:
+    records = {}
+    for result in results:
+        try:
+            record = to_paper_record(result)
+        except ValueError:
+            continue  # an entry without a usable id (e.g. an error entry) names no paper
+        records.setdefault(record.arxiv_id, record)
+    return records

@@ -1,0 +1,112 @@
+"""BibTeX sources: entries that name an arXiv paper (`eprint`, a 10.48550 DOI or an arxiv.org URL).
+
+A tolerant brace-aware scan instead of bibtexparser 1.x: its pyparsing grammar emits warnings on import
+of every parser (an error under our warnings policy) and it needs ~25 s for 20,000 entries
+(shared/REFERENCE.md, pyzotero section); a digest import only needs a few fields.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sync.ids import normalize_arxiv_id
+from sync.records import ClipInput
+from sync.text import collapse_whitespace
+
+_ENTRY_START = re.compile(r"@\s*([A-Za-z]+)\s*[{(]")
+_FIELD = re.compile(r"\s*([A-Za-z][\w:-]*)\s*=\s*")
+
+
+def looks_like_bibtex(text: str) -> bool:
+    return bool(re.search(r"^\s*@\s*[A-Za-z]+\s*[{(]\s*[^\s,]+\s*,", text, re.MULTILINE))
+
+
+def parse_bibtex(text: str) -> list[ClipInput]:
+    clips = []
+    for kind, fields in scan_entries(text):
+        if kind.lower() in ("comment", "string", "preamble"):
+            continue
+        clip = _clip(fields)
+        if clip:
+            clips.append(clip)
+    return clips
+
+
+def scan_entries(text: str) -> list[tuple[str, dict[str, str]]]:
+    """(entry type, {lower-case field: raw value without outer delimiters}) for every entry."""
+    entries, pos = [], 0
+    while match := _ENTRY_START.search(text, pos):
+        body_start = match.end()
+        end = _matching_close(text, body_start - 1)
+        entries.append((match.group(1), _fields(text[body_start:end])))
+        pos = end + 1
+    return entries
+
+
+def _clip(fields: dict[str, str]) -> ClipInput | None:
+    arxiv_id = None
+    for key in ("eprint", "doi", "url", "arxivid", "journal"):
+        if fields.get(key) and (arxiv_id := normalize_arxiv_id(_strip_prefix(fields[key]))):
+            break
+    if not arxiv_id:
+        return None
+    authors = [collapse_whitespace(a) for a in re.split(r"\s+and\s+", fields.get("author", "")) if a.strip()]
+    return ClipInput(
+        arxiv_id=arxiv_id,
+        title=collapse_whitespace(fields.get("title", "").replace("{", "").replace("}", "")) or None,
+        abstract=collapse_whitespace(fields.get("abstract")) or None,
+        authors=[_first_last(a) for a in authors],
+        source_site="bibtex",
+    )
+
+
+def _strip_prefix(value: str) -> str:
+    value = collapse_whitespace(value)
+    return re.sub(r"^(?:arxiv\s*:?\s*abs/|arxiv\s+preprint\s+arxiv:)", "", value, flags=re.IGNORECASE)
+
+
+def _first_last(name: str) -> str:
+    last, sep, first = name.partition(",")
+    return f"{first.strip()} {last.strip()}".strip() if sep else name
+
+
+def _fields(body: str) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    key_end = body.find(",")
+    pos = key_end + 1 if key_end >= 0 else len(body)
+    while match := _FIELD.match(body, pos):
+        value, pos = _value(body, match.end())
+        fields[match.group(1).lower()] = value.strip()
+        comma = body.find(",", pos)
+        if comma < 0:
+            break
+        pos = comma + 1
+    return fields
+
+
+def _value(body: str, pos: int) -> tuple[str, int]:
+    if pos < len(body) and body[pos] == "{":
+        end = _matching_close(body, pos)
+        return body[pos + 1 : end], end + 1
+    if pos < len(body) and body[pos] == '"':
+        end = body.find('"', pos + 1)
+        end = len(body) if end < 0 else end
+        return body[pos + 1 : end], end + 1
+    match = re.match(r"[^,}]*", body[pos:])
+    return match.group(0), pos + match.end()
+
+
+def _matching_close(text: str, open_pos: int) -> int:
+    """Index of the delimiter closing the one at `open_pos` (braces nest; a `(` entry ends at `)`)."""
+    opening = text[open_pos]
+    closing = "}" if opening == "{" else ")"
+    depth = 0
+    for i in range(open_pos, len(text)):
+        char = text[i]
+        if char == opening or (char == "{" and opening != "{"):
+            depth += 1
+        elif char == closing or (char == "}" and opening != "{"):
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(text)

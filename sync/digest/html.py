@@ -1,0 +1,148 @@
+"""HTML sources: saved Hugging Face daily-paper pages, arXiv listing and abs pages, any page with arXiv links."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from bs4 import BeautifulSoup
+
+from sync.ids import normalize_arxiv_id
+from sync.records import ClipInput
+from sync.text import collapse_whitespace
+
+from .text import find_ids
+
+HF_PROPS = '[data-target="DailyPapers"][data-props]'  # shared/REFERENCE.md, "Digest pages"
+
+
+def looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:2000].lower()
+    return head.startswith(("<!doctype html", "<html")) or bool(re.search(r"<(body|div|head|meta|article)\b", head))
+
+
+def parse_html(text: str, source_url: str | None = None) -> list[ClipInput]:
+    soup = BeautifulSoup(text, "html.parser")
+    for parser in (_hf_daily, _arxiv_listing, _arxiv_abs):
+        clips = parser(soup)
+        if clips:
+            return clips
+    return _any_links(soup)
+
+
+def _hf_daily(soup: BeautifulSoup) -> list[ClipInput]:
+    node = soup.select_one(HF_PROPS)
+    if node is None:
+        return []
+    try:
+        props = json.loads(node["data-props"])
+    except (ValueError, TypeError):
+        return []
+    return [clip for entry in _hf_entries(props) if (clip := _hf_clip(entry))]
+
+
+def _hf_entries(data: Any) -> list[dict]:
+    """Every object with a `paper` carrying an id, wherever the page nests the list."""
+    if isinstance(data, dict):
+        if isinstance(data.get("paper"), dict) and data["paper"].get("id"):
+            return [data]
+        return [e for v in data.values() for e in _hf_entries(v)]
+    if isinstance(data, list):
+        return [e for v in data for e in _hf_entries(v)]
+    return []
+
+
+def _hf_clip(entry: dict) -> ClipInput | None:
+    paper = entry["paper"]
+    arxiv_id = normalize_arxiv_id(str(paper.get("id", "")))
+    if not arxiv_id:
+        return None
+    extra = {
+        "upvotes": paper.get("upvotes", entry.get("upvotes")),
+        "github": paper.get("githubRepo") or entry.get("githubRepo"),
+        "project_page": paper.get("projectPage") or entry.get("projectPage"),
+        "published_at": paper.get("publishedAt") or entry.get("publishedAt"),
+        "submitted_by": _name(entry.get("submittedBy") or paper.get("submittedBy")),
+    }
+    return ClipInput(
+        arxiv_id=arxiv_id,
+        title=collapse_whitespace(paper.get("title") or entry.get("title")) or None,
+        url=f"https://huggingface.co/papers/{arxiv_id}",
+        abstract=collapse_whitespace(paper.get("summary") or entry.get("summary")) or None,
+        authors=[n for a in paper.get("authors") or [] if (n := _name(a))],
+        source_site="huggingface.co",
+        extra={k: v for k, v in extra.items() if v not in (None, "")},
+    )
+
+
+def _name(value: Any) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("fullname") or value.get("name") or value.get("user")
+    return collapse_whitespace(value) or None if isinstance(value, str) else None
+
+
+def _arxiv_listing(soup: BeautifulSoup) -> list[ClipInput]:
+    clips = []
+    for dt in soup.select("dl#articles dt, dl dt"):
+        link = dt.select_one('a[title="Abstract"]') or dt.find("a", href=re.compile(r"/abs/"))
+        arxiv_id = normalize_arxiv_id(re.sub(r"^.*?/abs/", "", link["href"])) if link else None
+        dd = dt.find_next_sibling("dd")
+        if not arxiv_id or dd is None:
+            continue
+        clips.append(_listing_clip(arxiv_id, dd))
+    return clips
+
+
+def _listing_clip(arxiv_id: str, dd: Any) -> ClipInput:
+    title = dd.select_one(".list-title")
+    abstract = dd.select_one("p.mathjax")
+    comments = dd.select_one(".list-comments")
+    primary = dd.select_one(".list-subjects .primary-subject")
+    extra = {"comment": _text(comments, "Comments:"), "primary_subject": _text(primary)}
+    return ClipInput(
+        arxiv_id=arxiv_id,
+        title=_text(title, "Title:"),
+        url=f"https://arxiv.org/abs/{arxiv_id}",
+        abstract=_text(abstract),
+        authors=[collapse_whitespace(a.get_text()) for a in dd.select(".list-authors a")],
+        source_site="arxiv.org",
+        extra={k: v for k, v in extra.items() if v},
+    )
+
+
+def _arxiv_abs(soup: BeautifulSoup) -> list[ClipInput]:
+    meta = {}
+    for tag in soup.find_all("meta", attrs={"name": re.compile(r"^citation_")}):
+        meta.setdefault(tag["name"], []).append(collapse_whitespace(tag.get("content")))
+    arxiv_id = normalize_arxiv_id((meta.get("citation_arxiv_id") or [""])[0])
+    if not arxiv_id:
+        return []
+    return [ClipInput(
+        arxiv_id=arxiv_id,
+        title=(meta.get("citation_title") or [None])[0],
+        url=f"https://arxiv.org/abs/{arxiv_id}",
+        abstract=(meta.get("citation_abstract") or [None])[0],
+        authors=[_first_last(a) for a in meta.get("citation_author", [])],
+        source_site="arxiv.org",
+    )]
+
+
+def _any_links(soup: BeautifulSoup) -> list[ClipInput]:
+    hrefs = " ".join(a.get("href", "") for a in soup.find_all("a"))
+    ids = find_ids(hrefs + "\n" + soup.get_text(" "))
+    return [ClipInput(arxiv_id=i, url=f"https://arxiv.org/abs/{i}") for i in ids]
+
+
+def _text(node: Any, prefix: str = "") -> str | None:
+    if node is None:
+        return None
+    text = collapse_whitespace(node.get_text(" "))
+    if prefix and text.startswith(prefix):
+        text = text[len(prefix) :].strip()
+    return text or None
+
+
+def _first_last(name: str) -> str:
+    last, sep, first = name.partition(",")
+    return f"{first.strip()} {last.strip()}".strip() if sep else name
