@@ -1,0 +1,180 @@
+"""What one delivery batch changes in a .bib file: dedupe, citekeys, rendered entries, the new bytes.
+
+Pure given the file's bytes and its index, so a batch can be planned again from scratch when the file
+changed under us (atomic.FileChanged).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..records import DeliveryOutcome, DeliveryRequest, PaperRecord
+from .citekeys import make_citekey
+from .identifiers import arxiv_key, entry_identifiers, paper_identifiers
+from .index import BibIndex, Placement, Replacement, text_hash
+from .render import BibtexOptions, check_parses, entry_fields, write_entries
+
+
+@dataclass
+class _Draft:
+    request: DeliveryRequest
+    key: str
+    fields: dict[str, str]
+    span: tuple[int, int] | None = None  # set for an update of an owned entry
+    text: bytes = b""
+
+
+@dataclass
+class Plan:
+    outcomes: list[DeliveryOutcome]
+    replaced: list[Replacement] = field(default_factory=list)
+    appended: list[Placement] = field(default_factory=list)
+    owned: list[tuple[str, str]] = field(default_factory=list)
+    data: bytes = b""  # the new file content when `changed`
+    changed: bool = False
+
+
+class _Taken:
+    """Keys in the file (the index) or chosen earlier in this batch, compared case-insensitively.
+
+    make_citekey asks for base, base+a, base+b, ...: the first question about a base loads every file key
+    starting with it in one query, so a crowded base costs one query, not one per suffix."""
+
+    def __init__(self, index: BibIndex):
+        self.index, self.batch = index, set()
+        self._loaded_prefixes: list[str] = []
+        self._file_keys: set[str] = set()
+
+    def __contains__(self, key: object) -> bool:
+        lkey = str(key).lower()
+        if lkey in self.batch:
+            return True
+        if not any(lkey.startswith(prefix) for prefix in self._loaded_prefixes):
+            self._loaded_prefixes.append(lkey)
+            self._file_keys |= self.index.keys_with_prefix(lkey)
+        return lkey in self._file_keys
+
+
+def plan_delivery(requests: list[DeliveryRequest], index: BibIndex, data: bytes, options: BibtexOptions) -> Plan:
+    taken, batch_idents = _Taken(index), {}
+    outcomes: dict[int, DeliveryOutcome] = {}
+    drafts: list[_Draft] = []
+    for request in requests:
+        draft_or_outcome = _decide(request, index, taken, batch_idents, options)
+        if isinstance(draft_or_outcome, DeliveryOutcome):
+            outcomes[request.delivery_id] = draft_or_outcome
+            continue
+        drafts.append(draft_or_outcome)
+        taken.batch.add(draft_or_outcome.key.lower())
+        for ident in paper_identifiers(request.paper):
+            batch_idents.setdefault(ident, draft_or_outcome.key)
+    drafts = _render(drafts, data, index, outcomes)
+    plan = Plan(outcomes=[outcomes[r.delivery_id] for r in requests])
+    _assemble(plan, drafts, data)
+    return plan
+
+
+def _decide(request, index, taken, batch_idents, options) -> _Draft | DeliveryOutcome:
+    paper, key = request.paper, request.remote_key
+    if request.update and key and key.lower() not in taken.batch:
+        span = index.span_of(key)
+        if span is not None:
+            return _Draft(request, key, entry_fields(paper, key, options, request.contexts), span=span)
+    existing = find_existing(paper, index, batch_idents, prefer=key)
+    if existing is not None:
+        return _present(request, existing)
+    if not key or key in taken:  # a remembered key is kept, unless someone else now uses it
+        key = make_citekey(paper, taken, options.key_pattern)
+    return _Draft(request, key, entry_fields(paper, key, options, request.contexts))
+
+
+def find_existing(paper: PaperRecord, index: BibIndex, batch: dict[str, str], prefer: str | None = None) -> str | None:
+    """The key of an entry in the file (or earlier in the batch) that is this paper, else None."""
+    for ident in paper_identifiers(paper):
+        if ident.startswith("title:"):
+            # Same title but another arXiv id is another paper (titles do repeat); no id at all is this one.
+            # Batch entries all carry an arXiv id, and the same id would have matched above.
+            keys = [k for k in index.keys_for(ident) if _title_match_allowed(index, k, paper)]
+        else:
+            keys = ([batch[ident]] if ident in batch else []) + index.keys_for(ident)
+        if keys:
+            return prefer if prefer in keys else keys[0]
+    return None
+
+
+def _title_match_allowed(index: BibIndex, key: str, paper: PaperRecord) -> bool:
+    ids = {ident for ident in index.identifiers_of(key) if ident.startswith("arxiv:")}
+    return not ids or arxiv_key(paper.arxiv_id) in ids
+
+
+def _present(request: DeliveryRequest, key: str) -> DeliveryOutcome:
+    return DeliveryOutcome(request.delivery_id, "delivered", remote_key=key, already_present=True)
+
+
+def _render(drafts: list[_Draft], data: bytes, index: BibIndex, outcomes: dict[int, DeliveryOutcome]) -> list[_Draft]:
+    """Write and parse back every draft; drop failures (outcome `failed`) and no-op updates."""
+    entries = [draft.fields for draft in drafts]
+    texts = write_entries(entries)
+    newline = "\r\n" if b"\r\n" in data[:65536] else "\n"  # keep the file's line endings
+    kept = []
+    for draft, text, problem in zip(drafts, texts, check_parses(texts, entries), strict=True):
+        delivery_id = draft.request.delivery_id
+        if problem:
+            outcomes[delivery_id] = DeliveryOutcome(
+                delivery_id, "failed", error=f"BibTeX entry {draft.key} would not parse back ({problem}); "
+                "please report this paper to the PaperDrop developers.",
+            )  # fmt: skip
+            continue
+        draft.text = text.rstrip("\n").replace("\n", newline).encode("utf-8")
+        outcomes[delivery_id] = DeliveryOutcome(delivery_id, "delivered", remote_key=draft.key)
+        if draft.span is not None and not _update_allowed(draft, data, index):
+            outcomes[delivery_id] = _present(draft.request, draft.key)
+            continue
+        kept.append(draft)
+    return kept
+
+
+def _update_allowed(draft: _Draft, data: bytes, index: BibIndex) -> bool:
+    """Only PaperDrop's own entries, untouched since PaperDrop wrote them, are rewritten (and only if the
+    text really changes); a person's edit always wins."""
+    start, stop = draft.span
+    current = data[start:stop]
+    return index.owned_hash(draft.key) == text_hash(current) and current != draft.text
+
+
+def _assemble(plan: Plan, drafts: list[_Draft], data: bytes) -> None:
+    updates = sorted((d for d in drafts if d.span is not None), key=lambda d: d.span[0])
+    additions = [d for d in drafts if d.span is None]
+    pieces, pos = [], 0
+    for draft in updates:
+        start, stop = draft.span
+        pieces += [data[pos:start], draft.text]
+        pos = stop
+        plan.replaced.append((draft.key, start, stop, len(draft.text), paper_identifier_set(draft)))
+    body = b"".join([*pieces, data[pos:]]) if updates else data  # appends alone copy the file once
+    newline = b"\r\n" if b"\r\n" in data[:65536] else b"\n"
+    out = [body]
+    length = len(body)
+    for number, draft in enumerate(additions):
+        gap = _gap_before(body, newline) if number == 0 else newline
+        start = length + len(gap)
+        out += [gap, draft.text, newline]
+        length = start + len(draft.text) + len(newline)
+        plan.appended.append((draft.key, start, start + len(draft.text), paper_identifier_set(draft)))
+    plan.owned = [(d.key, text_hash(d.text)) for d in drafts]
+    plan.changed = bool(drafts)
+    plan.data = b"".join(out)
+
+
+def _gap_before(body: bytes, newline: bytes) -> bytes:
+    """Bytes between the existing content and the first appended entry: one blank line, nothing touched."""
+    if not body:
+        return b""
+    if body.endswith((newline + newline, b"\n\n")):
+        return b""
+    return newline if body.endswith(b"\n") else newline + newline
+
+
+def paper_identifier_set(draft: _Draft) -> set[str]:
+    """Identifiers as a rescan of the written entry will find them, so the index never disagrees with one."""
+    return entry_identifiers({name.lower(): value for name, value in draft.fields.items()})
