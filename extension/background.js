@@ -1,0 +1,43 @@
+/* Background entry point (Chromium service worker / Firefox event page): wires browser events to the service.
+ *
+ * Chromium loads this file alone and pulls the libraries in with importScripts; Firefox loads the
+ * `background.scripts` list of manifest.json, which already ends with this file.
+ */
+if (typeof importScripts === 'function') {
+  importScripts('src/lib/ids.js', 'src/lib/settings.js', 'src/lib/api.js', 'src/lib/states.js',
+    'src/lib/queue.js', 'src/lib/finder.js', 'src/background/service.js', 'src/background/actions.js');
+}
+
+(() => {
+  const ext = globalThis.browser ?? globalThis.chrome;
+  const PD = globalThis.PaperDrop;
+  const service = PD.createService({ ext });
+  const actions = PD.createActions({ ext, service });
+
+  // Keep the token out of content scripts' reach (REFERENCE.md "Browser extension"); only Chromium
+  // and only some storage areas support it, and trusted-only is already the default elsewhere.
+  try {
+    ext.storage.local.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })?.catch?.(() => undefined);
+  } catch {
+    // Not supported here: storage.local stays readable by our own content scripts only, never by pages.
+  }
+
+  ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    service.handle(message, sender).then(sendResponse);
+    return true; // answer asynchronously
+  });
+  ext.runtime.onInstalled.addListener(() => actions.createMenus());
+  ext.contextMenus.onClicked.addListener((info, tab) => actions.saveLink(info, tab));
+  ext.commands.onCommand.addListener((command, tab) => actions.runCommand(command, tab));
+  ext.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === service.FLUSH_ALARM) service.flushQueue();
+  });
+  ext.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && changes[PD.queue.QUEUE_KEY]) actions.showQueueBadge(changes[PD.queue.QUEUE_KEY].newValue);
+  });
+
+  // Every start (browser start, extension reload, worker wake-up): the badge and the alarm for clips
+  // that waited through it. An alarm already set is kept, so wake-ups do not postpone it.
+  service.queue.entries().then((entries) => actions.showQueueBadge(entries));
+  service.scheduleFlush({ replace: false });
+})();

@@ -1,0 +1,61 @@
+/* Follows saved clips to their final state by asking the background, for buttons and the popup alike.
+ *
+ * `start` is the background's answer to a save: `{clips, poll}` (sent) or `{queued, key, reason, poll}`
+ * (waiting in the offline queue). `onView(index, view)` gets the view of the index-th saved paper each
+ * time it is known; the promise resolves when every clip is final or the poll timeout passes.
+ */
+(() => {
+  const PD = (globalThis.PaperDrop = globalThis.PaperDrop || {});
+
+  const MAX_INTERVAL_MS = 2000;
+  const QUEUED_INTERVAL_MS = 500;
+  const sleepMs = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  function queuedView(reason) {
+    return { state: 'queued', text: 'Queued until PaperDrop is back', final: false, title: reason };
+  }
+
+  const errorView = (error) => ({ state: 'failed', text: error.message, final: true, code: error.code });
+
+  /** Wait while the save sits in the offline queue; returns the clips once sent, or null on error. */
+  async function waitForSend(send, start, count, onView, sleep) {
+    for (let i = 0; i < count; i += 1) onView(i, queuedView(start.reason));
+    for (;;) {
+      await sleep(Math.max(start.poll.intervalMs, QUEUED_INTERVAL_MS));
+      const answer = await send({ type: 'lookup', key: start.key });
+      if (!answer.ok) {
+        for (let i = 0; i < count; i += 1) onView(i, errorView(answer.error));
+        return null;
+      }
+      if (!answer.queued) return answer.clips;
+      for (let i = 0; i < count; i += 1) onView(i, queuedView(answer.lastError));
+    }
+  }
+
+  async function follow(send, start, count, onView, { sleep = sleepMs, now = () => Date.now() } = {}) {
+    const clips = start.queued ? await waitForSend(send, start, count, onView, sleep) : start.clips;
+    if (!clips) return;
+    let pending = clips.map((clip, index) => ({ ...clip, index }));
+    let interval = start.poll.intervalMs;
+    const deadline = now() + start.poll.timeoutMs;
+    while (pending.length) {
+      const answer = await send({ type: 'clipStates', clips: pending.map(({ id, duplicate }) => ({ id, duplicate })) });
+      if (answer.ok) {
+        for (const clip of pending) if (answer.views[clip.id]) onView(clip.index, answer.views[clip.id]);
+        pending = pending.filter((clip) => !answer.views[clip.id]?.final);
+      } else if (!answer.error.transient) {
+        for (const clip of pending) onView(clip.index, errorView(answer.error));
+        return;
+      }
+      if (!pending.length) return;
+      if (now() > deadline) {
+        for (const clip of pending) onView(clip.index, { state: 'saving', text: 'Still saving: see the PaperDrop dashboard', final: true });
+        return;
+      }
+      await sleep(interval);
+      interval = Math.min(MAX_INTERVAL_MS, Math.round(interval * 1.3)); // fast at first, gentle for long retries
+    }
+  }
+
+  PD.follow = follow;
+})();
