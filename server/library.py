@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from sync.text import normalize_title
 
-from .models import CLIP_STATES, DELIVERY_STATES, Clip, Delivery, Paper
+from .models import CLIP_NEEDS_REVIEW, CLIP_STATES, DELIVERY_STATES, Clip, Delivery, Paper
 
 PAPER_STATES = DELIVERY_STATES  # a paper's state filter matches any of its deliveries
 
@@ -75,3 +75,23 @@ def failures(session: Session, limit: int = 50) -> tuple[list[Clip], list[Delive
 def waiting(session: Session, limit: int = 50) -> list[Delivery]:
     return list(session.scalars(select(Delivery).where(Delivery.state == "pending", Delivery.waiting_reason.isnot(None))
                                 .order_by(Delivery.id).limit(limit)))
+
+
+def paper_sources(session: Session, paper_ids: list[int]) -> dict[int, list[tuple[str | None, str | None]]]:
+    """Where each paper was clipped from: (site, page URL) pairs in clip order, one per distinct pair."""
+    sources: dict[int, list[tuple[str | None, str | None]]] = {pid: [] for pid in paper_ids}
+    if not paper_ids:
+        return sources
+    rows = session.execute(select(Clip.paper_id, Clip.source_site, Clip.source_url)
+                           .where(Clip.paper_id.in_(paper_ids)).order_by(Clip.id))
+    for paper_id, site, url in rows:
+        if (site or url) and (site, url) not in sources[paper_id]:
+            sources[paper_id].append((site, url))
+    return sources
+
+
+def review_clips(session: Session, limit: int = 100) -> tuple[list[Clip], int]:
+    """Clips waiting for a person to choose their paper, oldest first; and how many there are."""
+    where = Clip.status == CLIP_NEEDS_REVIEW
+    total = session.scalar(select(func.count()).select_from(Clip).where(where)) or 0
+    return list(session.scalars(select(Clip).where(where).order_by(Clip.id).limit(limit))), total

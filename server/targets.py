@@ -24,7 +24,7 @@ def known_targets(rt) -> list[tuple[str | None, TargetSpec]]:
     seen: dict[str, str | None] = {str(settings.resolve_target(None)): "default"}
     for name, spec in settings.targets.items():
         seen.setdefault(str(parse_target_spec(spec)), name)
-    with rt.db.session() as session:
+    with rt.db.reading() as session:
         for spec in session.scalars(select(Clip.target).distinct()):
             seen.setdefault(spec, None)
     return [(name, parse_target_spec(spec)) for spec, name in seen.items()]
@@ -55,7 +55,7 @@ def export_bibtex(rt, target: str | None = None) -> str:
     from sync.bibtex import make_citekey, render_entries
 
     options = rt.bibtex_options()
-    with rt.db.session() as session:
+    with rt.db.reading() as session:
         stmt = select(Paper).options(selectinload(Paper.deliveries)).order_by(Paper.id)
         spec = str(rt.settings.resolve_target(target)) if target else None
         if spec:
@@ -77,3 +77,13 @@ def _stored_key(paper: Paper, spec: str | None) -> str | None:
         if delivery.target.startswith("bibtex:") and delivery.remote_key and spec in (None, delivery.target):
             return delivery.remote_key
     return None
+
+
+def paper_bibtex(rt, paper: Paper) -> str:
+    """The BibTeX entry of one stored paper (deliveries loaded), under the citekey a BibTeX delivery gave it."""
+    from sync.bibtex import make_citekey, render_entries
+
+    options = rt.bibtex_options()
+    record = to_record(paper)
+    key = _stored_key(paper, None) or make_citekey(record, set(), pattern=options.key_pattern)
+    return render_entries([(record, key)], options)

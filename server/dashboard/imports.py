@@ -1,0 +1,148 @@
+"""Import page: paste a digest, ids or URLs, or upload a file; pick a target; then watch progress live.
+
+A batch is just its clip ids, written into the URL as ranges (`12-40,45`): nothing to store, and any
+signed-in browser can reopen the progress page later.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import abort, current_app, jsonify, render_template, request, url_for
+
+from sync.errors import InputError
+from sync.records import ClipInput
+from sync.targets import TargetSpec
+
+from ..clips import store_clips
+from ..foreground import Progress, clip_results
+from ..models import CLIP_FAILED, CLIP_NEEDS_REVIEW, CLIP_RECEIVED
+from ..retry import retry_failed
+from ..targets import known_targets
+from .blueprint import back, bp, rt
+from .filters import outcome_word, safe_href
+
+MAX_BATCH = 5000  # clips per progress page
+_BATCH_RE = re.compile(r"^\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*$")
+
+
+def encode_batch(clip_ids: list[int]) -> str:
+    """Sorted ids as comma-separated ranges: [3, 4, 5, 9] -> "3-5,9"."""
+    parts: list[str] = []
+    ids = sorted(set(clip_ids))
+    start = prev = ids[0] if ids else 0
+    for clip_id in ids[1:] + [None]:
+        if clip_id is not None and clip_id == prev + 1:
+            prev = clip_id
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if clip_id is not None:
+            start = prev = clip_id
+    return ",".join(parts) if ids else ""
+
+
+def decode_batch(batch: str) -> list[int]:
+    """The ids of a batch string; 404 for anything else (or a batch too large to show)."""
+    if not _BATCH_RE.match(batch or ""):
+        abort(404, description="This import link is not valid.")
+    ids: list[int] = []
+    for part in batch.split(","):
+        low, _, high = part.partition("-")
+        first, last = int(low), int(high or low)
+        if last < first or len(ids) + last - first + 1 > MAX_BATCH:
+            abort(404, description="This import link is not valid.")
+        ids.extend(range(first, last + 1))
+    return ids
+
+
+def _target_choices() -> list[tuple[str | None, str]]:
+    return [(name, str(spec)) for name, spec in known_targets(rt())]
+
+
+def _form_page(error: str | None = None, status: int = 200):
+    form = request.form if request.method == "POST" else {}
+    return render_template("dashboard/import.html", targets=_target_choices(), error=error, form=form), status
+
+
+@bp.get("/import")
+def import_form():
+    return _form_page()
+
+
+@bp.post("/import")
+def import_submit():
+    try:
+        spec = rt().settings.resolve_target(request.form.get("target_other", "").strip()
+                                            or request.form.get("target") or None)
+        clips = _read_clips()
+    except InputError as exc:
+        return _form_page(str(exc), 400)
+    if not clips:
+        return _form_page("No papers found. Paste arXiv ids or links, a digest (title line, blank line, "
+                          "abstract), or upload a saved page, an id list or a .bib file.", 400)
+    clip_ids = _store(clips, spec)
+    return back("dashboard.import_batch", f"Importing {len(clip_ids)} papers into {spec}.", "success",
+                batch=encode_batch(clip_ids))
+
+
+def _read_clips() -> list[ClipInput]:
+    from sync.digest import parse_source
+
+    source_url = safe_href(request.form.get("source_url", "").strip()) or None
+    clips: list[ClipInput] = []
+    upload = request.files.get("file")
+    if upload is not None and upload.filename:
+        with upload.stream:  # large uploads are spooled to a temp file: close it now
+            data = upload.read()
+        clips += parse_source(data, filename=upload.filename, source_url=source_url)
+    text = request.form.get("text", "")
+    if text.strip():
+        clips += parse_source(text, filename=None, source_url=source_url)
+    return clips
+
+
+def _store(clips: list[ClipInput], spec: TargetSpec) -> list[int]:
+    """Store in one transaction; a failed paper imported again is tried again (as the API does)."""
+    with rt().db.session() as session:
+        stored = store_clips(session, clips, spec)
+        failed = sorted({s.clip.id for s in stored if s.duplicate and s.clip.status == CLIP_FAILED})
+        _, targets = retry_failed(session, failed) if failed else ([], [])
+        to_resolve = sorted({s.clip.id for s in stored if s.clip.status == CLIP_RECEIVED})
+        clip_ids = [s.clip.id for s in stored]
+    rt().queue.enqueue_resolve(to_resolve)  # after the commit: a job never sees an uncommitted clip
+    rt().queue.enqueue_deliver_many(targets)
+    return clip_ids
+
+
+@bp.get("/import/<batch>")
+def import_batch(batch: str):
+    progress = clip_results(rt(), decode_batch(batch))
+    return render_template("dashboard/progress.html", batch=batch, progress=progress,
+                           summary=progress_json(progress),
+                           poll_ms=current_app.config["PAPERDROP_DASHBOARD_POLL_MS"])
+
+
+@bp.get("/import/<batch>/progress")
+def import_progress(batch: str):
+    return jsonify(progress_json(clip_results(rt(), decode_batch(batch))))
+
+
+def progress_json(progress: Progress) -> dict:
+    counts: dict[str, int] = {}
+    for result in progress.results:
+        counts[result.outcome] = counts.get(result.outcome, 0) + 1
+    return {
+        "done": progress.done, "settled": progress.settled, "total": len(progress.results), "counts": counts,
+        "results": [_result_json(r) for r in progress.results],
+    }
+
+
+def _result_json(result) -> dict:
+    link = None
+    if result.outcome == CLIP_NEEDS_REVIEW:
+        link = url_for("dashboard.review", _anchor=f"clip-{result.clip_id}")
+    elif result.arxiv_id and result.outcome != "pending":
+        link = url_for("dashboard.library", q=result.arxiv_id)
+    return {"clip_id": result.clip_id, "arxiv_id": result.arxiv_id, "title": result.title,
+            "target": result.target, "outcome": result.outcome, "outcome_text": outcome_word(result.outcome),
+            "detail": result.detail, "settled": result.settled, "link": link}
