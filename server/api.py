@@ -12,10 +12,9 @@ from sqlalchemy.orm import selectinload
 from sync.records import ClipInput
 
 from . import __version__
-from .clips import store_clips
 from .errors import ApiError
 from .library import PAPER_STATES, PaperQuery, list_papers
-from .models import CLIP_FAILED, CLIP_NEEDS_REVIEW, CLIP_RECEIVED, Clip, Paper
+from .models import CLIP_NEEDS_REVIEW, CLIP_RECEIVED, Clip, Paper
 from .openapi import build_document, operation
 from .resolver import settle_review
 from .retry import retry_paper
@@ -92,15 +91,11 @@ def post_clips():
     body = ClipsIn.model_validate(_json_body())
     spec = rt().settings.resolve_target(body.target)
     inputs = [ClipInput(**paper.model_dump()) for paper in body.papers]
-    with rt().db.session() as session:
-        stored = store_clips(session, inputs, spec)
-        for item in stored:
-            if item.duplicate and item.clip.status == CLIP_FAILED:  # saving again is asking to try again
-                item.clip.status, item.clip.attempts, item.clip.next_attempt_at = CLIP_RECEIVED, 0, None
-        answer = [{"id": s.clip.id, "status": s.clip.status, "paper_id": s.clip.paper_id,
-                   "duplicate": s.duplicate} for s in stored]
-        to_resolve = sorted({s.clip.id for s in stored if s.clip.status == CLIP_RECEIVED})
-    rt().queue.enqueue_resolve(to_resolve)  # after the commit: a job never sees an uncommitted clip
+    stored = rt().intake.store(inputs, spec)
+    rt().queue.defer_resolve(sorted({s.id for s in stored if s.status == CLIP_RECEIVED}))
+    if any(s.duplicate for s in stored):  # their failed deliveries were reopened
+        rt().queue.enqueue_deliver(str(spec))  # after the commit: a job never sees an uncommitted clip
+    answer = [{"id": s.id, "status": s.status, "paper_id": s.paper_id, "duplicate": s.duplicate} for s in stored]
     return jsonify({"clips": answer}), 202
 
 
@@ -114,7 +109,7 @@ def get_clips():
         raise ApiError(400, "invalid_ids", "ids must be comma-separated numbers.") from exc
     if len(ids) > MAX_IDS_PER_LOOKUP:
         raise ApiError(400, "too_many_ids", f"Ask for at most {MAX_IDS_PER_LOOKUP} clips at once.")
-    with rt().db.session() as session:
+    with rt().db.reading() as session:
         clips = session.scalars(select(Clip).options(selectinload(Clip.paper).selectinload(Paper.deliveries))
                                 .where(Clip.id.in_(ids)).order_by(Clip.id))
         return jsonify({"clips": [clip_json(c, _review_url(c)) for c in clips]})
@@ -123,7 +118,7 @@ def get_clips():
 @bp.get("/clips/<int:clip_id>")
 @operation("/clips/{clip_id}", "get", "A clip, its paper and its deliveries", response=ClipOut)
 def get_clip(clip_id: int):
-    with rt().db.session() as session:
+    with rt().db.reading() as session:
         clip = _load_clip(session, clip_id)
         return jsonify(clip_json(clip, _review_url(clip)))
 
@@ -148,7 +143,7 @@ def resolve_clip(clip_id: int):
                   "target": "a target spec", "page": "1-based page", "per_page": "1..200"})
 def get_papers():
     query = _paper_query()
-    with rt().db.session() as session:
+    with rt().db.reading() as session:
         papers, total = list_papers(session, query)
         items = [dict(paper_json(p), deliveries=[delivery_json(d) for d in p.deliveries]) for p in papers]
     return jsonify({"papers": items, "total": total, "page": query.page, "per_page": query.per_page})
@@ -174,7 +169,7 @@ def _paper_query() -> PaperQuery:
 @bp.get("/papers/<int:paper_id>")
 @operation("/papers/{paper_id}", "get", "A paper with its clips and deliveries", response=PaperDetail)
 def get_paper(paper_id: int):
-    with rt().db.session() as session:
+    with rt().db.reading() as session:
         paper = session.get(Paper, paper_id)
         if paper is None:
             raise ApiError(404, "not_found", f"There is no paper {paper_id}.")

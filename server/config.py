@@ -102,7 +102,13 @@ class Settings:
         """A target name from the config file, a spec string, or None for the default target."""
         value = name_or_spec or self.values["default_target"]
         value = self.targets.get(value, value)
-        return parse_target_spec(value)
+        cache = self.__dict__.setdefault("_specs", {})
+        if value not in cache:
+            spec = parse_target_spec(value)  # resolves symlinks: file system calls, so done once per value
+            if spec.kind == "zotero" or Path(value.partition(":")[2]).expanduser().is_absolute():
+                cache[value] = spec  # relative paths depend on the working directory: not cached
+            return spec
+        return cache[value]
 
     def public(self) -> dict[str, Any]:
         """Settings safe to show: secrets replaced by whether they are set."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from alembic import command
@@ -14,15 +16,21 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        path = url.split(":///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+def make_engine(url: str, *, immediate: bool = True) -> Engine:
+    """An engine; for SQLite, `immediate` makes every transaction BEGIN IMMEDIATE (take the write lock up
+    front). A deferred transaction that reads and then writes can fail with "database is locked" when
+    another connection wrote in between, without waiting; an immediate one waits its turn instead."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    path = url.split(":///", 1)[-1]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # isolation_level=None: the driver leaves transactions to us (SQLAlchemy's documented pysqlite recipe).
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False, "isolation_level": None})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -51,22 +59,76 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+class FairLock:
+    """A re-entrant lock handed to waiters in arrival order. Python's own locks let the thread that just
+    released take them straight back, so a job committing chunk after chunk could starve the web threads;
+    here the releasing thread hands the lock to the oldest waiter, waking only that one."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._waiters: deque[threading.Lock] = deque()
+        self._held = False
+        self._owner: int | None = None
+        self._depth = 0
+
+    def __enter__(self) -> None:
+        me = threading.get_ident()
+        with self._mutex:
+            if self._owner == me:
+                self._depth += 1
+                return
+            if not self._held:
+                self._held, self._owner, self._depth = True, me, 1
+                return
+            baton = threading.Lock()
+            baton.acquire()
+            self._waiters.append(baton)
+        baton.acquire()  # released by the previous holder: the lock is ours, still marked held
+        with self._mutex:
+            self._owner, self._depth = me, 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._mutex:
+            self._depth -= 1
+            if self._depth:
+                return
+            self._owner = None
+            if self._waiters:
+                self._waiters.popleft().release()
+            else:
+                self._held = False
+
+
 class Database:
-    """An engine plus its session factory."""
+    """Engines plus session factories: `session()` for work that writes, `reading()` for pure reads."""
 
     def __init__(self, url: str):
         self.url = url
+        self.is_sqlite = url.startswith("sqlite")
         self.engine = make_engine(url)
+        self.read_engine = make_engine(url, immediate=False) if self.is_sqlite else self.engine
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+        # SQLite has one writer at a time. Threads of this process queue on a Python lock instead of in
+        # SQLite's busy handler, which sleeps in growing steps and turns contention into long tail latency.
+        # Write transactions never wait on the network (jobs commit before calling arXiv or a sink).
+        self._write_lock = FairLock() if self.is_sqlite else None
 
     def migrate(self) -> None:
         upgrade(self.engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session whose transaction commits on success and rolls back on error."""
-        with self.sessions() as session, session.begin():
+        """A write session: its transaction commits on success and rolls back on error."""
+        with self._write_lock or nullcontext(), self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only session (on SQLite it neither takes nor waits for the write lock)."""
+        with self.read_sessions() as session, session.begin():
             yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self.read_engine.dispose()

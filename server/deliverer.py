@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from sync.errors import ConfigurationError, PermanentError, TransientError
 from sync.records import ClipContext, DeliveryOutcome, DeliveryRequest
@@ -50,7 +50,10 @@ def _deliver_batch(rt, target: str, report: DeliverReport) -> bool:
     with rt.db.session() as session:
         ids = work.claim(session, Delivery, due_deliveries_condition(target), owner=owner,
                          lease_seconds=rt.settings.lease_seconds, limit=BATCH)
-        deliveries = work.owned(session, Delivery, ids, owner)
+    # Loading happens outside the write transaction: SQLite has one writer, and the web threads need it.
+    with rt.db.reading() as session:
+        deliveries = work.owned(session, Delivery, ids, owner, lock=False,
+                                options=[selectinload(Delivery.paper)])
         contexts = _contexts(session, [d.paper_id for d in deliveries])
         requests = [_request(d, contexts.get(d.paper_id, [])) for d in deliveries]
     if not requests:
@@ -121,9 +124,7 @@ def _persist_keys(rt, ids: list[int], owner: str, keys: dict[int, str]) -> None:
 
 
 def _finish_all(rt, ids: list[int], owner: str, finish) -> None:
-    with rt.db.session() as session:
-        for delivery in work.owned(session, Delivery, ids, owner):
-            finish(delivery)
+    work.finish_owned(rt.db, Delivery, ids, owner, lambda _session, delivery: finish(delivery))
 
 
 def _apply(rt, delivery: Delivery, outcome: DeliveryOutcome | None, report: DeliverReport) -> None:

@@ -70,7 +70,7 @@ def _delivery_result(clip: Clip) -> tuple[str, str, datetime | None]:
 
 def clip_results(rt, clip_ids: list[int]) -> Progress:
     progress = Progress()
-    with rt.db.session() as session:
+    with rt.db.reading() as session:
         clips = session.scalars(select(Clip).options(selectinload(Clip.paper).selectinload(Paper.deliveries))
                                 .where(Clip.id.in_(clip_ids)).order_by(Clip.id))
         for clip in clips:
@@ -97,7 +97,7 @@ def run_until_settled(rt, clip_ids: list[int], *, on_progress: Callable[[Progres
     deadline = time.monotonic() + timeout if timeout else None
     while True:
         resolve_clips(rt, clip_ids)
-        with rt.db.session() as session:
+        with rt.db.reading() as session:
             targets = due_targets(session)
         for target in targets:
             deliver_target(rt, target)

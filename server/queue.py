@@ -7,6 +7,8 @@ Tasks carry ids only; the rows in the store say what to do. A lost message is ha
 from __future__ import annotations
 
 import logging
+import threading
+import time
 
 from huey import RedisHuey, SqliteHuey
 
@@ -22,10 +24,15 @@ def make_huey(settings):
 class JobQueue:
     """Registers PaperDrop's tasks on a huey instance and enqueues them."""
 
-    def __init__(self, rt):
+    def __init__(self, rt, *, coalesce_seconds: float = 0.05):
         from . import deliverer, refresher, resolver
 
         self.huey = make_huey(rt.settings)
+        self.coalesce_seconds = coalesce_seconds
+        self._deferred: set[int] = set()
+        self._deferred_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._flusher: threading.Thread | None = None
         task = self.huey.task
         self._resolve = task(name="resolve_clips")(lambda clip_ids: resolver.resolve_clips(rt, clip_ids))
         self._deliver = task(name="deliver_target")(lambda target: deliverer.deliver_target(rt, target))
@@ -34,6 +41,32 @@ class JobQueue:
     def enqueue_resolve(self, clip_ids: list[int]) -> None:
         if clip_ids:
             self._call(self._resolve, list(clip_ids))
+
+    def defer_resolve(self, clip_ids: list[int]) -> None:
+        """Enqueue soon, from a background thread: web requests skip the queue's own write, and a burst of
+        saves becomes one resolve task (which batches its arXiv requests anyway). Work deferred and lost in
+        a crash is still in the store, and the sweep finds it."""
+        if not clip_ids:
+            return
+        with self._deferred_lock:
+            self._deferred.update(clip_ids)
+            if self._flusher is None:
+                self._flusher = threading.Thread(target=self._flush_loop, name="paperdrop-enqueue", daemon=True)
+                self._flusher.start()
+        self._wake.set()
+
+    def flush(self) -> None:
+        """Enqueue what `defer_resolve` collected, now."""
+        with self._deferred_lock:
+            ids, self._deferred = sorted(self._deferred), set()
+        self.enqueue_resolve(ids)
+
+    def _flush_loop(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            time.sleep(self.coalesce_seconds)  # gather the rest of the burst
+            self.flush()
 
     def enqueue_deliver(self, target: str) -> None:
         self._call(self._deliver, target)

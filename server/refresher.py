@@ -35,7 +35,7 @@ def stale_paper_ids(session, max_age_days: float, limit: int) -> list[str]:
 
 def refresh_papers(rt, *, limit: int = 1000) -> RefreshReport:
     report = RefreshReport()
-    with rt.db.session() as session:
+    with rt.db.reading() as session:
         ids = stale_paper_ids(session, rt.settings.refresh_days, limit)
     for start in range(0, len(ids), ID_BATCH):
         batch = ids[start:start + ID_BATCH]

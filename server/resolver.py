@@ -45,7 +45,9 @@ def resolve_clips(rt, clip_ids: list[int] | None = None) -> ResolveReport:
         ids = work.claim(session, Clip, Clip.status.in_(CLIP_OPEN), owner=owner,
                          lease_seconds=rt.settings.lease_seconds,
                          limit=BATCH, values={"status": CLIP_RESOLVING})
-        clips = work.owned(session, Clip, ids, owner)
+    # Loading happens outside the write transaction: SQLite has one writer, and the web threads need it.
+    with rt.db.reading() as session:
+        clips = work.owned(session, Clip, ids, owner, lock=False)
         by_id = [(c.id, c.arxiv_id) for c in clips if c.arxiv_id]
         by_title = [(c.id, TitleQuery(c.title or "", c.abstract, list(c.authors)))
                     for c in clips if not c.arxiv_id]
@@ -57,9 +59,8 @@ def resolve_clips(rt, clip_ids: list[int] | None = None) -> ResolveReport:
     outcomes: dict[int, object] = {}
     _fetch_ids(rt, by_id, cached, outcomes)
     _match_titles(rt, by_title, outcomes)
-    with rt.db.session() as session:
-        for clip in work.owned(session, Clip, ids, owner):
-            _apply(session, rt, clip, outcomes.get(clip.id), report)
+    work.finish_owned(rt.db, Clip, ids, owner,
+                      lambda session, clip: _apply(session, rt, clip, outcomes.get(clip.id), report))
     if report.targets:
         rt.queue.enqueue_deliver_many(sorted(report.targets))
     return report

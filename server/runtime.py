@@ -48,6 +48,12 @@ class Runtime:
         return JobQueue(self)
 
     @cached_property
+    def intake(self):
+        from .intake import IntakeWriter
+
+        return IntakeWriter(self.db)
+
+    @cached_property
     def arxiv(self):
         from sync.arxiv import ArxivService
 

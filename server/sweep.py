@@ -37,7 +37,7 @@ def due_targets(session) -> list[str]:
 
 
 def sweep(rt) -> SweepReport:
-    with rt.db.session() as session:
+    with rt.db.reading() as session:
         clip_ids = due_clip_ids(session)
         targets = due_targets(session)
     if clip_ids:

@@ -63,12 +63,28 @@ def claim(session: Session, model: type[LeaseMixin], where: ColumnElement[bool],
     return list(session.scalars(select(model.id).where(model.lease_owner == owner).order_by(model.id)))
 
 
-def owned(session: Session, model: type[LeaseMixin], ids: list[int], owner: str) -> list[Any]:
-    """The rows among `ids` that `owner` still holds, locked for this transaction where the backend can."""
+def owned(session: Session, model: type[LeaseMixin], ids: list[int], owner: str, *, lock: bool = True,
+          options: list | None = None) -> list[Any]:
+    """The rows among `ids` that `owner` still holds; locked for this transaction where the backend can
+    (`lock=False` for reading them in a read-only session)."""
     if not ids:
         return []
     stmt = select(model).where(model.id.in_(ids), model.lease_owner == owner).order_by(model.id)
-    return list(session.scalars(stmt.with_for_update()))
+    if options:
+        stmt = stmt.options(*options)
+    return list(session.scalars(stmt.with_for_update() if lock else stmt))
+
+
+FINISH_CHUNK = 2  # rows finished per transaction: short write transactions keep clip intake responsive
+
+
+def finish_owned(db, model: type[LeaseMixin], ids: list[int], owner: str, finish) -> None:
+    """Call `finish(row)` for each row among `ids` that `owner` still holds, committing every few rows so a
+    big job never holds SQLite's single write lock for long."""
+    for start in range(0, len(ids), FINISH_CHUNK):
+        with db.session() as session:
+            for row in owned(session, model, ids[start:start + FINISH_CHUNK], owner):
+                finish(session, row)
 
 
 def release(row: LeaseMixin) -> None:

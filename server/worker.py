@@ -10,6 +10,7 @@ from .sweep import sweep
 
 log = logging.getLogger(__name__)
 
+SHUTDOWN_SECONDS = 5.0  # a job still running then is abandoned: its lease runs out and a sweep requeues it
 REFRESH_CHECK_SECONDS = 3600.0  # look for stale papers hourly; each is re-fetched after `refresh_days`
 
 
@@ -25,7 +26,8 @@ class Worker:
         # periodic=False: huey's scheduler runs minute-granular periodic tasks; our sweeper thread is finer.
         self._consumer = self.rt.queue.huey.create_consumer(workers=self.threads, worker_type="thread",
                                                             periodic=False, initial_delay=0.05,
-                                                            max_delay=1.0, check_worker_health=True)
+                                                            max_delay=1.0, check_worker_health=True,
+                                                            shutdown_timeout=SHUTDOWN_SECONDS)
         # huey installs signal handlers in start(); ours (serve/worker) own the signals, and a handler that
         # only sets huey's flag would keep Ctrl-C from stopping the web server.
         self._consumer._set_signal_handlers = lambda: None

@@ -20,7 +20,7 @@ def status(as_json: bool) -> None:
     from ..sweep import due_clip_ids, due_targets
 
     rt = make_runtime()
-    with rt.db.session() as session:
+    with rt.db.reading() as session:
         clips, deliveries = clip_counts(session), delivery_counts(session)
         failed_clips, failed_deliveries = failures(session)
         waits = waiting(session)

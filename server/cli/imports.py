@@ -80,7 +80,7 @@ def import_command(sources: tuple[str, ...], target: str | None, wait: bool, as_
                          fix="Check the file: PaperDrop reads digest text, saved HTML pages, id lists and .bib files.")
     with rt.db.session() as session:
         stored = store_clips(session, clips, spec)
-        clip_ids = [s.clip.id for s in stored]
+        clip_ids = [s.id for s in stored]
     if not wait:
         rt.queue.enqueue_resolve(clip_ids)
         _report_stored(clip_ids, spec, as_json)

@@ -16,8 +16,7 @@ from sync.targets import TargetSpec
 
 from ..clips import store_clips
 from ..foreground import Progress, clip_results
-from ..models import CLIP_FAILED, CLIP_NEEDS_REVIEW, CLIP_RECEIVED
-from ..retry import retry_failed
+from ..models import CLIP_NEEDS_REVIEW, CLIP_RECEIVED
 from ..targets import known_targets
 from .blueprint import back, bp, rt
 from .filters import outcome_word, safe_href
@@ -105,13 +104,10 @@ def _store(clips: list[ClipInput], spec: TargetSpec) -> list[int]:
     """Store in one transaction; a failed paper imported again is tried again (as the API does)."""
     with rt().db.session() as session:
         stored = store_clips(session, clips, spec)
-        failed = sorted({s.clip.id for s in stored if s.duplicate and s.clip.status == CLIP_FAILED})
-        _, targets = retry_failed(session, failed) if failed else ([], [])
-        to_resolve = sorted({s.clip.id for s in stored if s.clip.status == CLIP_RECEIVED})
-        clip_ids = [s.clip.id for s in stored]
-    rt().queue.enqueue_resolve(to_resolve)  # after the commit: a job never sees an uncommitted clip
-    rt().queue.enqueue_deliver_many(targets)
-    return clip_ids
+    rt().queue.enqueue_resolve(sorted({s.id for s in stored if s.status == CLIP_RECEIVED}))  # after the commit
+    if any(s.duplicate for s in stored):  # failed deliveries of re-imported papers were reopened
+        rt().queue.enqueue_deliver(str(spec))
+    return [s.id for s in stored]
 
 
 @bp.get("/import/<batch>")

@@ -63,7 +63,8 @@ def add_paper(rt, arxiv_id: str, title: str, deliveries: dict[str, dict] | None 
         for target, columns in deliveries.items():
             (stored,) = store_clips(session, [ClipInput(arxiv_id=arxiv_id, source_url=source_url,
                                                         source_site="huggingface")], parse_target_spec(target))
-            stored.clip.status, stored.clip.paper_id = "resolved", paper.id
+            clip = session.get(Clip, stored.id)
+            clip.status, clip.paper_id = "resolved", paper.id
             delivery, _ = ensure_delivery(session, paper, target)
             for name, value in columns.items():
                 setattr(delivery, name, value)
@@ -74,11 +75,12 @@ def add_review_clip(rt, title: str, candidates: list[tuple[PaperRecord, float, l
                     **fields) -> int:
     with rt.db.session() as session:
         (stored,) = store_clips(session, [ClipInput(title=title, **fields)], parse_target_spec(default_target(rt)))
-        stored.clip.status = "needs_review"
-        stored.clip.last_error = "Several arXiv papers could be this one; choose the right one."
-        stored.clip.candidates = [{"paper": p.to_dict(), "score": s, "reasons": r} for p, s, r in candidates]
+        clip = session.get(Clip, stored.id)
+        clip.status = "needs_review"
+        clip.last_error = "Several arXiv papers could be this one; choose the right one."
+        clip.candidates = [{"paper": p.to_dict(), "score": s, "reasons": r} for p, s, r in candidates]
         session.flush()
-        return stored.clip.id
+        return clip.id
 
 
 def default_target(rt) -> str:

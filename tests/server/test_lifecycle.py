@@ -24,7 +24,7 @@ from tests.conftest import make_settings
 
 def store(rt, *clips: ClipInput, target: str | None = None) -> list[int]:
     with rt.db.session() as session:
-        return [s.clip.id for s in store_clips(session, list(clips), rt.settings.resolve_target(target))]
+        return [s.id for s in store_clips(session, list(clips), rt.settings.resolve_target(target))]
 
 
 def clip_row(rt, clip_id: int) -> Clip:

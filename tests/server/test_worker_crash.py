@@ -36,7 +36,7 @@ def test_worker_killed_mid_job_loses_nothing(home):
         rt = Runtime(make_settings(home, arxiv_api_url=fake.url))
         with rt.db.session() as session:
             [stored] = store_clips(session, [ClipInput(arxiv_id="2403.12943")], rt.settings.resolve_target(None))
-            clip_id = stored.clip.id
+            clip_id = stored.id
         fake.inject("stall")  # the first request hangs: the worker is inside the job when it dies
         first = _start_worker(home, fake)
         try:

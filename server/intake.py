@@ -1,0 +1,75 @@
+"""Group commit for clip intake: web threads hand their clips to one writer thread, which stores whatever
+has arrived in one transaction and answers each request after the commit.
+
+SQLite takes one writer at a time. With every web thread writing for itself, the threads queue for the
+write lock and the GIL in turn, and a burst of saves turns into a convoy; one writer committing a group
+costs one BEGIN and one COMMIT for the whole group instead. Each request's clips still commit together,
+and a request is answered only after its clips are durable ("store first, answer second").
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from concurrent.futures import Future
+
+from sync.records import ClipInput
+from sync.targets import TargetSpec
+
+from .clips import StoredClip, store_clips
+
+log = logging.getLogger(__name__)
+
+MAX_GROUP = 64  # requests per transaction
+ANSWER_TIMEOUT = 60.0
+
+
+class IntakeWriter:
+    def __init__(self, db):
+        self.db = db
+        self._requests: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+
+    def store(self, inputs: list[ClipInput], target: TargetSpec) -> list[StoredClip]:
+        """Store `inputs` for `target` (see server.clips.store_clips); returns after the commit."""
+        self._ensure_thread()
+        answer: Future = Future()
+        self._requests.put((inputs, target, answer))
+        return answer.result(timeout=ANSWER_TIMEOUT)
+
+    def _ensure_thread(self) -> None:
+        with self._start_lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="paperdrop-intake", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            group = [self._requests.get()]
+            while len(group) < MAX_GROUP:
+                try:
+                    group.append(self._requests.get_nowait())
+                except queue.Empty:
+                    break
+            self._commit(group)
+
+    def _commit(self, group: list) -> None:
+        try:
+            with self.db.session() as session:
+                results = [store_clips(session, inputs, target) for inputs, target, _ in group]
+        except Exception:  # one request's problem must not fail the others: store them one by one
+            log.warning("group of %d saves failed; storing them one by one", len(group), exc_info=True)
+            for item in group:
+                self._commit_one(*item)
+            return
+        for (_, _, answer), result in zip(group, results, strict=True):
+            answer.set_result(result)
+
+    def _commit_one(self, inputs: list[ClipInput], target: TargetSpec, answer: Future) -> None:
+        try:
+            with self.db.session() as session:
+                answer.set_result(store_clips(session, inputs, target))
+        except Exception as exc:
+            answer.set_exception(exc)
