@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup serve test test-python test-extension lint bench pack-extension clean
+.PHONY: setup serve test lint bench pack-extension clean
 
 setup: $(VENV)/.installed
 

@@ -62,6 +62,18 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture(scope="session")
+def playwright():
+    """One Playwright driver for every browser suite (its sync API allows one per thread). A missing
+    Chromium fails the browser tests, never skips them."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = Path("/usr/bin/chromium")  # Debian's package: `playwright install` cannot download browsers here
+    assert chromium.exists(), f"{chromium} is missing: apt-get install -y chromium"
+    with sync_playwright() as pw:
+        yield pw
+
+
 @pytest.fixture
 def auth() -> dict[str, str]:
     return {"Authorization": f"Bearer {TOKEN}", "Host": HOST}

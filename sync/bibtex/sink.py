@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import tempfile
 from pathlib import Path
 
 from filelock import Timeout
@@ -50,7 +51,7 @@ class BibtexSink:
         self.write_attempts = write_attempts
 
     def check(self) -> TargetStatus:
-        problem = self._setup_problem()
+        problem = self._setup_problem() or self._probe_directory()
         if problem is not None:
             return TargetStatus(str(self.spec), "bibtex", False, problem.message, problem.fix)
         if self.path.exists():
@@ -122,6 +123,19 @@ class BibtexSink:
                 f"No permission to create files in {directory} (needed to replace {self.path.name} atomically).",
                 fix=f"Allow writing to the directory (chmod u+w '{directory}') or choose another location.",
             )
+        return None
+
+    def _probe_directory(self) -> ConfigurationError | None:
+        """Create and remove a file beside the target, as a write will: permission bits do not tell the
+        whole story (root, ACLs, read-only or special file systems)."""
+        try:
+            fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.check-")
+            os.close(fd)
+            os.unlink(name)
+        except OSError as exc:
+            return self._translate(exc) if exc.errno in _SETUP_ERRNOS else ConfigurationError(
+                f"Cannot create files beside {self.path}: {exc.strerror or exc}.",
+                fix="Check the directory's permissions, or choose another location.")
         return None
 
     def _translate(self, exc: OSError) -> ConfigurationError | TransientError:

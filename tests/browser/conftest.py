@@ -7,9 +7,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from tests.browser.harness import CHROMIUM, Extension, PageServer, launch, settings_for
+from tests.browser.harness import Extension, PageServer, launch, settings_for
 from tests.fakes.arxiv import FakeArxiv, load_corpus
 from tests.support.server import ServerProcess
 
@@ -45,14 +44,6 @@ def paperdrop(tmp_path: Path, arxiv):
 def pages():
     with PageServer() as server:
         yield server
-
-
-@pytest.fixture(scope="session")
-def playwright():
-    # A missing browser must fail these tests, never skip them (issue 6).
-    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install -y chromium"
-    with sync_playwright() as pw:
-        yield pw
 
 
 @pytest.fixture

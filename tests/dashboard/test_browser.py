@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from tests.fakes.arxiv import FakeArxiv, load_corpus
 from tests.support.server import ServerProcess, base_env, paperdrop_command
@@ -27,12 +27,10 @@ DIGEST = ("Mirror Descent Policy Optimization\n\nWe study mirror descent for pol
 
 
 @pytest.fixture(scope="module")
-def browser():
-    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install -y chromium"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield browser
-        browser.close()
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture(scope="module")

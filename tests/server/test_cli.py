@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from server.cli import main
 from tests.support.server import base_env, run_cli
 
-SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "hf-papers-digest.txt"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "digests" / "hf-papers-digest.txt"  # shared/samples' copy
 
 
 @pytest.fixture
@@ -124,3 +124,25 @@ def test_import_sample_digest_in_a_real_process(home, fake_arxiv, tmp_path):
     assert b"30 papers to bibtex:" in result.stdout and b"30 delivered" in result.stdout
     assert out.read_text().count("@misc{") == 30
     assert len(fake_arxiv.requests) <= 5
+
+
+def test_import_sample_digest_through_injected_faults_gives_the_same_result(home, tmp_path):
+    from tests.fakes.arxiv import FakeArxiv, load_corpus
+
+    out = tmp_path / "out.bib"
+    with FakeArxiv(corpus=load_corpus(), fault_rate=0.2, seed=3) as fake:
+        fake.inject("503", ("429", 0), "empty", "drop")  # one of each kind first, then 20 % at random
+        result = run_cli(home, "import", str(SAMPLE), "--to", f"bibtex:{out}", "--wait",
+                         env={"PAPERDROP_ARXIV_API_URL": fake.url})
+        faults = [r for r in fake.requests if r.fault]
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"30 delivered" in result.stdout
+    assert out.read_text().count("@misc{") == 30
+    assert faults  # the run really went through failures
+
+
+def test_export_command_and_api_render_the_same_entries(cli, rt, client, auth):
+    cli("import", "2403.12943", "2408.03906", "--wait")
+    from_cli = cli("export").stdout
+    from_api = client.get("/api/v1/export.bib", headers=auth).get_data(as_text=True)
+    assert from_cli == from_api and from_cli.count("@misc{") == 2
