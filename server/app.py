@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Flask
 
-from . import api, errors, security
+from . import api, dashboard, errors, security
 from .config import Settings, load_settings
 from .runtime import Runtime
 
@@ -29,14 +28,5 @@ def create_app(settings: Settings | dict[str, Any] | None = None, *, runtime: Ru
     errors.init_app(app)
     security.init_app(app)
     app.register_blueprint(api.bp)
-    _register_dashboard(app)
-    logging.getLogger("paperdrop").setLevel(logging.INFO)
+    dashboard.init_app(app)
     return app
-
-
-def _register_dashboard(app: Flask) -> None:
-    try:
-        from .dashboard import init_app as init_dashboard
-    except ImportError:  # the dashboard is optional while it is being built
-        return
-    init_dashboard(app)
