@@ -1,0 +1,77 @@
+"""Scaled out: the same task code on a Redis queue, with `paperdrop serve --no-worker` and two separate
+`paperdrop worker` processes sharing one store."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support.server import ServerProcess, base_env, free_port, paperdrop_command
+
+REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path):
+    # Debian's redis-server (scripts/test installs it); missing, this test fails rather than skips.
+    assert Path(REDIS).exists(), "redis-server is missing: apt-get install -y redis-server"
+    port = free_port()
+    process = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no", "--dir", str(tmp_path)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            import redis
+
+            redis.Redis(port=port).ping()
+            break
+        except Exception:
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=10)
+
+
+def test_redis_queue_carries_jobs_between_separate_processes(tmp_path, redis_url, fake_arxiv):
+    import httpx
+    import redis
+
+    home = tmp_path / "home"
+    env = {"PAPERDROP_ARXIV_API_URL": fake_arxiv.url, "PAPERDROP_REDIS_URL": redis_url,
+           "PAPERDROP_SWEEP_INTERVAL": "60"}  # a slow sweep: the jobs must travel through Redis
+    with ServerProcess(home, env=env, args=("--no-worker",)) as server:
+        headers = {"Authorization": f"Bearer {server.token}"}
+        answer = httpx.post(f"{server.url}/api/v1/clips", headers=headers,
+                            json={"papers": [{"arxiv_id": "2403.12943"}, {"arxiv_id": "2408.03906"}]})
+        assert answer.status_code == 202
+        ids = [c["id"] for c in answer.json()["clips"]]
+        _wait(lambda: redis.Redis.from_url(redis_url).keys("*"), "a job message in Redis")
+        workers = [subprocess.Popen(paperdrop_command("worker"), env=base_env(home, env),
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
+        try:
+            def delivered() -> bool:
+                clips = httpx.get(f"{server.url}/api/v1/clips", params={"ids": ",".join(map(str, ids))},
+                                  headers=headers).json()["clips"]
+                return all(c["deliveries"] and c["deliveries"][0]["state"] == "delivered" for c in clips)
+            _wait(delivered, "both papers delivered")
+        finally:
+            for worker in workers:
+                worker.send_signal(signal.SIGTERM)
+                worker.wait(timeout=20)
+    bib = (home / "papers.bib").read_text()
+    assert bib.count("eprint = {2403.12943}") == 1 and bib.count("eprint = {2408.03906}") == 1
+
+
+def _wait(predicate, what: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
