@@ -26,7 +26,7 @@ from .client import ZoteroClient
 from .collections import CollectionResolver
 from .config import ZoteroConfig
 from .index import LibraryIndex
-from .items import child_items, paper_fields, parent_item
+from .items import child_items, note_html, note_key, paper_fields, parent_item
 from .keys import is_key, new_key
 from .state import ZoteroState
 from .writes import ObjectResult, batches, read_results
@@ -45,6 +45,7 @@ class _Job:
     creating: bool = False
     parent: dict[str, Any] | None = None
     needs_children: bool = False
+    refresh_note: bool = False  # an update of an item we made: its note carries the comment and journal ref
     outcome: DeliveryOutcome | None = None
     twins: list[DeliveryRequest] = field(default_factory=list)
 
@@ -137,6 +138,7 @@ class ZoteroSink:
                 self._plan(job, collection)
             self._write_parents([j for j in jobs if j.parent and not j.outcome])
             self._write_children([j for j in jobs if j.needs_children and not j.outcome])
+            self._refresh_notes([j for j in jobs if j.refresh_note and not j.outcome])
         except PermanentError as exc:  # e.g. a collection name Zotero refuses: no paper can go in
             for job in jobs:
                 if job.outcome is None:
@@ -177,7 +179,8 @@ class ZoteroSink:
         if patch:  # a partial update carrying the item's version: Zotero applies it as a versioned PATCH
             job.parent = {"key": found.key, "version": found.version, **patch}
         job.needs_children = not job.already_present and not state.children_done([found.key])
-        if not job.parent and not job.needs_children:
+        job.refresh_note = request.update and not job.already_present and not job.needs_children
+        if not job.parent and not job.needs_children and not job.refresh_note:
             job.finish("delivered")
 
     def _write_parents(self, jobs: list[_Job]) -> None:
@@ -197,7 +200,7 @@ class ZoteroSink:
             job.finish("retry", "The item changed in Zotero meanwhile; it is re-read before the next try.")
         else:
             self._object_failed(job, result, "item")
-        if job.outcome is None and not job.needs_children:
+        if job.outcome is None and not job.needs_children and not job.refresh_note:
             job.finish("delivered")
 
     def _write_children(self, jobs: list[_Job]) -> None:
@@ -212,6 +215,22 @@ class ZoteroSink:
             state.mark_children_done(job.key for job in done)
             for job in done:
                 job.finish("delivered")
+
+    def _refresh_notes(self, jobs: list[_Job]) -> None:
+        """Rewrite the notes of updated items with their current versions (read first: a keyed write needs
+        one), 50 per request. A note someone deleted is left deleted."""
+        client, _, _, _ = self._open()
+        for chunk in batches(jobs):
+            versions = {obj["key"]: obj["version"] for obj in client.items_by_key([note_key(j.key) for j in chunk])}
+            writes = [(job, {"key": note_key(job.key), "version": versions[note_key(job.key)],
+                             "note": note_html(job.request)}) for job in chunk if note_key(job.key) in versions]
+            results = read_results(client.write_items([obj for _, obj in writes]), len(writes)) if writes else []
+            for (job, _), result in zip(writes, results, strict=True):
+                if not (result.ok or result.exists):
+                    self._object_failed(job, result, "note")
+            for job in chunk:
+                if job.outcome is None:
+                    job.finish("delivered")
 
     def _object_failed(self, job: _Job, result: ObjectResult, what: str) -> None:
         message = f"Zotero refused the {what} (code {result.code}): {result.message}"

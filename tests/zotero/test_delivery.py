@@ -133,6 +133,8 @@ def test_sink_deliver_updates_item_in_place_when_update(fake, make_sink):
     assert (item["DOI"], item["date"]) == ("10.1145/1234", "2024-06-02")
     assert "Journal reference: CoRL 2024" in item["extra"]
     assert len(fake.items(children=True)) == 3
+    [note] = [c for c in fake.children(item["key"]) if c["itemType"] == "note"]
+    assert "CoRL 2024" in note["note"]  # the note was rewritten in place, not added again
 
 
 def test_sink_deliver_creates_again_when_item_was_deleted_from_library(fake, make_sink):
