@@ -13,6 +13,9 @@ if (typeof importScripts === 'function') {
   const PD = globalThis.PaperDrop;
   const service = PD.createService({ ext });
   const actions = PD.createActions({ ext, service });
+  // The handlers the menu and command listeners call, reachable for end-to-end tests: browsers offer no
+  // way to fire chrome.commands / chrome.contextMenus events from a script.
+  PD.actions = actions;
 
   // Keep the token out of content scripts' reach (REFERENCE.md "Browser extension"); only Chromium
   // and only some storage areas support it, and trusted-only is already the default elsewhere.

@@ -113,6 +113,28 @@ class Extension:
         query = "() => chrome.tabs.query({active: true, lastFocusedWindow: true}).then(t => t[0].id)"
         return self.worker.evaluate(query)
 
+    def tab(self, page: Page) -> dict[str, Any]:
+        """The tabs.Tab of `page` as the command and menu events pass it. A shortcut or menu click grants
+        activeTab, which adds the tab's url; a plain tabs.get shows it only for our host permissions, so it
+        is filled in here from the page itself."""
+        query = "([id, url]) => chrome.tabs.get(id).then(tab => ({...tab, url}))"
+        return self.worker.evaluate(query, [self.tab_id(page), page.url])
+
+    def run_command(self, page: Page, command: str) -> Any:
+        """What the chrome.commands.onCommand listener does for `command` pressed on `page` (browsers cannot
+        fire extension shortcuts from a script, so the listener's handler is called the same way)."""
+        return self.worker.evaluate("([c, tab]) => PaperDrop.actions.runCommand(c, tab)", [command, self.tab(page)])
+
+    def click_menu(self, page: Page, info: dict[str, Any]) -> Any:
+        """What the chrome.contextMenus.onClicked listener does for a click with `info` on `page`."""
+        return self.worker.evaluate("([info, tab]) => PaperDrop.actions.saveLink(info, tab)", [info, self.tab(page)])
+
+    def tab_badge(self, page: Page) -> dict[str, str]:
+        """The per-tab badge text and tooltip that shortcut and menu saves leave."""
+        query = "id => Promise.all([chrome.action.getBadgeText({tabId: id}), chrome.action.getTitle({tabId: id})])"
+        text, title = self.worker.evaluate(query, self.tab_id(page))
+        return {"text": text, "title": title}
+
     def open_popup(self, page: Page) -> Page:
         """The popup as a page of its own, about the tab of `page` (popup.html?tab=<id>)."""
         tab = self.tab_id(page)

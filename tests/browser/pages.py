@@ -87,3 +87,9 @@ def arxiv_html(paper: dict[str, Any]) -> str:
                  f'<article class="ltx_document"><h1 class="ltx_title ltx_title_document">{escape(paper["title"])}</h1>'
                  f'<div class="ltx_authors">{people}</div><div class="ltx_abstract"><p class="ltx_p">'
                  f"{escape(paper['abstract'])}</p></div></article>")
+
+
+def blog(links: list[tuple[str, str]]) -> str:
+    """Any other page (a blog post) linking papers: `[(href, text)]`."""
+    items = "".join(f'<li><a href="{escape(href, quote=True)}">{escape(text)}</a></li>' for href, text in links)
+    return _page("Reading list", f"<article><h1>Papers I liked this week</h1><ul>{items}</ul></article>")
