@@ -36,6 +36,7 @@ from .targets import export_bibtex, list_targets
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_IDS_PER_LOOKUP = 500
+WITH_DELIVERIES = selectinload(Clip.paper).selectinload(Paper.deliveries)  # what clip_json shows
 
 
 def rt():
@@ -64,7 +65,7 @@ def _review_url(clip: Clip) -> str | None:
 
 
 def _load_clip(session, clip_id: int) -> Clip:
-    clip = session.scalar(select(Clip).options(selectinload(Clip.paper).selectinload(Paper.deliveries))
+    clip = session.scalar(select(Clip).options(WITH_DELIVERIES)
                           .where(Clip.id == clip_id))
     if clip is None:
         raise ApiError(404, "not_found", f"There is no clip {clip_id}.")
@@ -110,7 +111,7 @@ def get_clips():
     if len(ids) > MAX_IDS_PER_LOOKUP:
         raise ApiError(400, "too_many_ids", f"Ask for at most {MAX_IDS_PER_LOOKUP} clips at once.")
     with rt().db.reading() as session:
-        clips = session.scalars(select(Clip).options(selectinload(Clip.paper).selectinload(Paper.deliveries))
+        clips = session.scalars(select(Clip).options(WITH_DELIVERIES)
                                 .where(Clip.id.in_(ids)).order_by(Clip.id))
         return jsonify({"clips": [clip_json(c, _review_url(c)) for c in clips]})
 

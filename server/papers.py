@@ -7,13 +7,11 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sync.arxiv import paper_changes
 from sync.records import PaperRecord
 from sync.text import normalize_title
 
 from .models import DELIVERY_DELIVERED, DELIVERY_PENDING, Delivery, Paper, utcnow
-
-# A change in these makes delivered copies stale (issue 3: new version, publisher DOI, journal ref).
-TRACKED_FIELDS = ("version", "doi", "journal_ref")
 
 
 def to_record(paper: Paper) -> PaperRecord:
@@ -36,7 +34,8 @@ def upsert_paper(session: Session, record: PaperRecord) -> tuple[Paper, bool]:
         session.add(paper)
         changed = False
     else:
-        changed = any(getattr(paper, f) != getattr(record, f) for f in TRACKED_FIELDS)
+        # a new version, publisher DOI or journal ref makes delivered copies stale (sync.arxiv decides which)
+        changed = bool(paper_changes(to_record(paper), record))
     paper.version = record.version
     paper.title = record.title
     paper.title_norm = normalize_title(record.title)
