@@ -62,25 +62,65 @@ def start(kind: str, home: Path, env: dict[str, str], port: int) -> subprocess.P
 
 def run_wrk(port: int, duration: int, connections: int) -> dict[str, float]:
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s",
-         "-s", str(ROOT / "bench" / "post_clips.lua"), f"http://127.0.0.1:{port}", "--", TOKEN],
-        capture_output=True, text=True, check=True).stdout
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--latency",
+            "--timeout",
+            "5s",
+            "-s",
+            str(ROOT / "bench" / "post_clips.lua"),
+            f"http://127.0.0.1:{port}",
+            "--",
+            TOKEN,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
     def latency(label: str) -> float:
         match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)", out, re.M)
         value, unit = float(match.group(1)), match.group(2)
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
-    return {"rps": rps, "p50": latency("50"), "p90": latency("90"), "p99": latency("99"),
-            "non2xx": int(errors.group(1)) if errors else 0,
-            "socket_errors": socket_errors.group(1) if socket_errors else ""}
+    return {
+        "rps": rps,
+        "p50": latency("50"),
+        "p90": latency("90"),
+        "p99": latency("99"),
+        "non2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+    }
 
 
 def run_open_loop(port: int, rate: float, clients: int, duration: float, offset: int) -> dict:
-    out = subprocess.run([sys.executable, str(ROOT / "bench" / "loadgen.py"), "--port", str(port),
-                          "--token", TOKEN, "--rate", str(rate), "--clients", str(clients), "--duration", str(duration),
-                          "--offset", str(offset)], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "loadgen.py"),
+            "--port",
+            str(port),
+            "--token",
+            TOKEN,
+            "--rate",
+            str(rate),
+            "--clients",
+            str(clients),
+            "--duration",
+            str(duration),
+            "--offset",
+            str(offset),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return json.loads(out)
 
 
@@ -88,8 +128,15 @@ def measure(kind: str, args, fake_url: str) -> tuple[dict, dict | None]:
     """(open-loop result, closed-loop result) for one server, on a fresh data directory."""
     home = Path(tempfile.mkdtemp(prefix=f"paperdrop-bench-{kind}-"))
     # The real pace of arXiv (3 s) and the default sweep: the embedded worker runs as it would for a user.
-    env = base_env(home, {"PAPERDROP_ARXIV_API_URL": fake_url, "PAPERDROP_ARXIV_DELAY": "3",
-                          "PAPERDROP_SWEEP_INTERVAL": "30", "PAPERDROP_LEASE_SECONDS": "300"})
+    env = base_env(
+        home,
+        {
+            "PAPERDROP_ARXIV_API_URL": fake_url,
+            "PAPERDROP_ARXIV_DELAY": "3",
+            "PAPERDROP_SWEEP_INTERVAL": "30",
+            "PAPERDROP_LEASE_SECONDS": "300",
+        },
+    )
     port = free_port()
     proc = start(kind, home, env, port)
     try:
@@ -109,18 +156,23 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", type=int, default=50)
     args = parser.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{platform.platform()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.platform()}"
+    )
     with FakeArxiv(corpus=load_corpus()) as fake:
-        rows = [(name, *measure(kind, args, fake.url))
-                for name, kind in (("paperdrop serve (waitress + worker)", "serve"),
-                                   ("Flask dev server (baseline)", "dev"))]
+        rows = [
+            (name, *measure(kind, args, fake.url))
+            for name, kind in (("paperdrop serve (waitress + worker)", "serve"), ("Flask dev server (baseline)", "dev"))
+        ]
     print(f"\nOpen loop: {args.connections} clients, {args.rate:g} clips/s offered, {args.duration} s")
     print("| server | clips/s achieved | p50 ms | p90 ms | p99 ms | max ms | answers |")
     print("|---|---|---|---|---|---|---|")
     for name, r, _ in rows:
-        print(f"| {name} | {r['achieved_rate']:.0f} | {r['p50']:.1f} | {r['p90']:.1f} | {r['p99']:.1f} "
-              f"| {r['max']:.0f} | {r['statuses']} |")
+        print(
+            f"| {name} | {r['achieved_rate']:.0f} | {r['p50']:.1f} | {r['p90']:.1f} | {r['p99']:.1f} "
+            f"| {r['max']:.0f} | {r['statuses']} |"
+        )
     if rows[0][2] is None:
         print("\n(wrk not installed: no closed-loop ceiling)")
         return

@@ -34,7 +34,7 @@ def digest(corpus: list[dict]) -> list[tuple[TitleQuery, str]]:
     by_id = {p["id"]: p for p in corpus}
     items = [(TitleQuery(title=t, abstract=by_id[i]["abstract"]), i) for t, i in truth.items()]
     titles = [p["title"] for p in corpus]
-    for paper in corpus[len(truth):]:
+    for paper in corpus[len(truth) :]:
         if len(items) == N:
             break
         if titles.count(paper["title"]) == 1 and not paper["title"].startswith("$"):
@@ -43,8 +43,9 @@ def digest(corpus: list[dict]) -> list[tuple[TitleQuery, str]]:
 
 
 def service(url: str, state: str) -> ArxivService:
-    return ArxivService(api_url=url, delay=0.0, state_dir=state, backoff_base=0.001, short_retries=8,
-                        sleep=lambda s: None)
+    return ArxivService(
+        api_url=url, delay=0.0, state_dir=state, backoff_base=0.001, short_retries=8, sleep=lambda s: None
+    )
 
 
 def batched_titles(svc: ArxivService, queries: list[TitleQuery]) -> list[str | None]:
@@ -81,8 +82,15 @@ def measure(name: str, method, inputs, expected, corpus, fault_rate=0.0) -> dict
         svc.close()
     right = sum(g == e for g, e in zip(got, expected, strict=True))
     wrong = sum(g is not None and g != e for g, e in zip(got, expected, strict=True))
-    return {"run": name, "requests": len(fake.requests), "at_3s": len(fake.requests) * PACE,
-            "measured": elapsed, "right": right, "wrong": wrong, "unresolved": len(expected) - right - wrong}
+    return {
+        "run": name,
+        "requests": len(fake.requests),
+        "at_3s": len(fake.requests) * PACE,
+        "measured": elapsed,
+        "right": right,
+        "wrong": wrong,
+        "unresolved": len(expected) - right - wrong,
+    }
 
 
 def main() -> None:
@@ -97,14 +105,15 @@ def main() -> None:
         rows.append(measure(f"{label}: naive baseline", naive_titles, queries, expected, corpus))
     rows.append(measure("ids only: batched", batched_ids, expected, expected, corpus))
     rows.append(measure("ids only: naive baseline", naive_ids, expected, expected, corpus))
-    rows.append(measure("titles+abstracts: batched, 20% faults", batched_titles, with_abstracts, expected, corpus,
-                        0.2))
+    rows.append(measure("titles+abstracts: batched, 20% faults", batched_titles, with_abstracts, expected, corpus, 0.2))
     rows.append(measure("ids only: batched, 20% faults", batched_ids, expected, expected, corpus, 0.2))
     print(f"{len(items)} papers; wall time at arXiv's pace = requests x {PACE:.0f} s\n")
     print(f"{'run':42} {'requests':>8} {'at 3 s/req':>11} {'measured':>9} {'right':>6} {'wrong':>6} {'unres.':>6}")
     for r in rows:
-        print(f"{r['run']:42} {r['requests']:8d} {r['at_3s']:10.0f}s {r['measured']:8.2f}s {r['right']:6d} "
-              f"{r['wrong']:6d} {r['unresolved']:6d}")
+        print(
+            f"{r['run']:42} {r['requests']:8d} {r['at_3s']:10.0f}s {r['measured']:8.2f}s {r['right']:6d} "
+            f"{r['wrong']:6d} {r['unresolved']:6d}"
+        )
 
 
 if __name__ == "__main__":

@@ -31,8 +31,25 @@ from server.runtime import Runtime  # noqa: E402
 
 TOKEN = "bench-token-0123456789abcdef"
 ZOTERO = "zotero:Reading/Robotics"
-WORDS = ("policy", "diffusion", "robot", "learning", "transformer", "offline", "reinforcement", "vision",
-         "language", "model", "scaling", "alignment", "preference", "table", "tennis", "manipulation", "graph")
+WORDS = (
+    "policy",
+    "diffusion",
+    "robot",
+    "learning",
+    "transformer",
+    "offline",
+    "reinforcement",
+    "vision",
+    "language",
+    "model",
+    "scaling",
+    "alignment",
+    "preference",
+    "table",
+    "tennis",
+    "manipulation",
+    "graph",
+)
 
 
 def fill(rt, count: int) -> None:
@@ -45,15 +62,42 @@ def fill(rt, count: int) -> None:
         title = f"{' '.join(words).title()} {n}"
         when = start + timedelta(minutes=n)
         arxiv_id = f"24{n // 100000:02d}.{n % 100000:05d}"
-        papers.append({"id": n, "arxiv_id": arxiv_id, "version": 1, "title": title, "title_norm": title.lower(),
-                       "authors": [f"Author {n % 97}", f"Writer {n % 89}", "Ada Lovelace"],
-                       "abstract": "An abstract. " * 40, "published": when, "updated": when,
-                       "primary_category": "cs.LG", "categories": ["cs.LG", "cs.RO"], "fetched_at": when,
-                       "created_at": when, "abs_url": f"https://arxiv.org/abs/{arxiv_id}"})
-        clips.append({"id": n, "status": "resolved", "target": bib, "dedupe_key": f"arxiv:{arxiv_id}",
-                      "arxiv_id": arxiv_id, "paper_id": n, "source_site": "huggingface",
-                      "source_url": "https://huggingface.co/papers", "authors": [], "extra": {}, "candidates": [],
-                      "attempts": 0, "created_at": when, "updated_at": when})
+        papers.append(
+            {
+                "id": n,
+                "arxiv_id": arxiv_id,
+                "version": 1,
+                "title": title,
+                "title_norm": title.lower(),
+                "authors": [f"Author {n % 97}", f"Writer {n % 89}", "Ada Lovelace"],
+                "abstract": "An abstract. " * 40,
+                "published": when,
+                "updated": when,
+                "primary_category": "cs.LG",
+                "categories": ["cs.LG", "cs.RO"],
+                "fetched_at": when,
+                "created_at": when,
+                "abs_url": f"https://arxiv.org/abs/{arxiv_id}",
+            }
+        )
+        clips.append(
+            {
+                "id": n,
+                "status": "resolved",
+                "target": bib,
+                "dedupe_key": f"arxiv:{arxiv_id}",
+                "arxiv_id": arxiv_id,
+                "paper_id": n,
+                "source_site": "huggingface",
+                "source_url": "https://huggingface.co/papers",
+                "authors": [],
+                "extra": {},
+                "candidates": [],
+                "attempts": 0,
+                "created_at": when,
+                "updated_at": when,
+            }
+        )
         state = ("delivered", "delivered", "delivered", "pending", "failed")[n % 5]
         deliveries.append(_delivery(n, bib, state, f"author{n}", when))
         if n % 3 == 0:
@@ -64,9 +108,17 @@ def fill(rt, count: int) -> None:
 
 
 def _delivery(paper_id: int, target: str, state: str, key: str, when: datetime) -> dict:
-    return {"paper_id": paper_id, "target": target, "state": state, "attempts": 0 if state == "pending" else 1,
-            "remote_key": key, "last_error": "Disk full." if state == "failed" else None,
-            "next_attempt_at": when if state == "pending" else None, "created_at": when, "updated_at": when}
+    return {
+        "paper_id": paper_id,
+        "target": target,
+        "state": state,
+        "attempts": 0 if state == "pending" else 1,
+        "remote_key": key,
+        "last_error": "Disk full." if state == "failed" else None,
+        "next_attempt_at": when if state == "pending" else None,
+        "created_at": when,
+        "updated_at": when,
+    }
 
 
 def timed(func, runs: int) -> tuple[float, float]:
@@ -90,10 +142,16 @@ def signed_in_client(app):
 
 
 def cases(pages: int) -> list[tuple[str, dict]]:
-    return [("page 1", {}), (f"page {pages // 2}", {"page": pages // 2}), (f"page {pages} (last)", {"page": pages}),
-            ("state=failed", {"state": "failed"}), ("target=zotero", {"target": ZOTERO}),
-            ("q=robot (title)", {"q": "robot"}), ("q=Lovelace (author)", {"q": "Lovelace"}),
-            ("q=2400.05000 (id)", {"q": "2400.05000"})]
+    return [
+        ("page 1", {}),
+        (f"page {pages // 2}", {"page": pages // 2}),
+        (f"page {pages} (last)", {"page": pages}),
+        ("state=failed", {"state": "failed"}),
+        ("target=zotero", {"target": ZOTERO}),
+        ("q=robot (title)", {"q": "robot"}),
+        ("q=Lovelace (author)", {"q": "Lovelace"}),
+        ("q=2400.05000 (id)", {"q": "2400.05000"}),
+    ]
 
 
 def main() -> None:
@@ -112,6 +170,7 @@ def main() -> None:
         print("| case | page median | page p95 | query median | API median |")
         print("|---|---|---|---|---|")
         for name, params in cases(args.papers // 50):
+
             def page(params=params):
                 assert client.get("/", query_string=params).status_code == 200
 

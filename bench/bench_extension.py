@@ -61,8 +61,11 @@ DECORATE_JS = """async ({ cards, waitForButtons }) => {
 
 def api(server: ServerProcess, method: str, path: str, body: dict | None = None) -> dict:
     request = urllib.request.Request(
-        f"{server.url}/api/v1{path}", method=method, data=json.dumps(body).encode() if body else None,
-        headers={"Authorization": f"Bearer {server.token}", "Content-Type": "application/json"})
+        f"{server.url}/api/v1{path}",
+        method=method,
+        data=json.dumps(body).encode() if body else None,
+        headers={"Authorization": f"Bearer {server.token}", "Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)
 
@@ -80,8 +83,10 @@ def server_only_latency(server: ServerProcess, paper_id: str) -> float:
 def summary(name: str, values: list[float]) -> str:
     values = sorted(values)
     p90 = values[min(len(values) - 1, int(len(values) * 0.9))]
-    return (f"{name:<44} n={len(values):<3} median {statistics.median(values):7.1f} ms"
-            f"   p90 {p90:7.1f} ms   max {values[-1]:7.1f} ms")
+    return (
+        f"{name:<44} n={len(values):<3} median {statistics.median(values):7.1f} ms"
+        f"   p90 {p90:7.1f} ms   max {values[-1]:7.1f} ms"
+    )
 
 
 def measure_clicks(ctx, pages: PageServer, papers: list[dict]) -> list[float]:
@@ -120,14 +125,18 @@ def main() -> None:
     args = parser.parse_args()
     papers = unique_title_papers()
     assert len(papers) >= 300, "the corpus needs 300 papers with distinct titles for this benchmark"
-    with tempfile.TemporaryDirectory() as tmp, FakeArxiv(corpus=load_corpus()) as arxiv, PageServer() as pages, \
-            ServerProcess(Path(tmp) / "home", env={"PAPERDROP_ARXIV_API_URL": arxiv.url}) as server, \
-            sync_playwright() as pw:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        FakeArxiv(corpus=load_corpus()) as arxiv,
+        PageServer() as pages,
+        ServerProcess(Path(tmp) / "home", env={"PAPERDROP_ARXIV_API_URL": arxiv.url}) as server,
+        sync_playwright() as pw,
+    ):
         ctx = launch(pw, Path(tmp) / "profile", pages)
         extension = Extension(ctx)
         extension.configure(serverUrl=server.url, token=server.token)  # everything else: shipped defaults
         clicks = papers[: args.clicks]
-        baseline = [server_only_latency(server, p["id"]) for p in papers[args.clicks: 2 * args.clicks]]
+        baseline = [server_only_latency(server, p["id"]) for p in papers[args.clicks : 2 * args.clicks]]
         latency = measure_clicks(ctx, pages, clicks)
         plain = measure_decoration(ctx, pages, papers[200:300], args.rounds, wait_for_buttons=False)
         decorate = measure_decoration(ctx, pages, papers[200:300], args.rounds, wait_for_buttons=True)

@@ -17,8 +17,13 @@ import time
 
 def body_for(n: int) -> bytes:
     arxiv_id = f"{10 + (n // 100000) % 90:02d}{1 + (n // 10_000_000) % 12:02d}.{n % 100000:05d}"
-    return json.dumps({"papers": [{"arxiv_id": arxiv_id, "title": f"Benchmark paper {n}",
-                                   "source_url": "https://huggingface.co/papers"}]}).encode()
+    return json.dumps(
+        {
+            "papers": [
+                {"arxiv_id": arxiv_id, "title": f"Benchmark paper {n}", "source_url": "https://huggingface.co/papers"}
+            ]
+        }
+    ).encode()
 
 
 async def client(index: int, args, start: float, latencies: list[float], statuses: dict[int, int]) -> None:
@@ -32,9 +37,15 @@ async def client(index: int, args, start: float, latencies: list[float], statuse
         if delay > 0:
             await asyncio.sleep(delay)
         body = body_for(args.offset + n)
-        writer.write(b"POST /api/v1/clips HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                     b"Authorization: Bearer " + args.token.encode() + b"\r\nContent-Length: "
-                     + str(len(body)).encode() + b"\r\n\r\n" + body)
+        writer.write(
+            b"POST /api/v1/clips HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Authorization: Bearer "
+            + args.token.encode()
+            + b"\r\nContent-Length: "
+            + str(len(body)).encode()
+            + b"\r\n\r\n"
+            + body
+        )
         await writer.drain()
         status_line = await reader.readline()
         length, close = 0, status_line.startswith(b"HTTP/1.0")
@@ -76,9 +87,19 @@ async def main() -> None:
     await asyncio.gather(*(client(i, args, start, latencies, statuses) for i in range(args.clients)))
     elapsed = time.perf_counter() - start
     ms = [x * 1000 for x in latencies]
-    print(json.dumps({"requests": len(ms), "achieved_rate": len(ms) / elapsed, "p50": percentile(ms, 50),
-                      "p90": percentile(ms, 90), "p99": percentile(ms, 99), "max": max(ms),
-                      "statuses": statuses}))
+    print(
+        json.dumps(
+            {
+                "requests": len(ms),
+                "achieved_rate": len(ms) / elapsed,
+                "p50": percentile(ms, 50),
+                "p90": percentile(ms, 90),
+                "p99": percentile(ms, 99),
+                "max": max(ms),
+                "statuses": statuses,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

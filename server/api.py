@@ -51,8 +51,9 @@ def _authenticate() -> None:
 
 def _json_body() -> Any:
     if not request.is_json:
-        raise ApiError(415, "unsupported_media_type", "Send the body as JSON.",
-                       ["Set 'Content-Type: application/json'."])
+        raise ApiError(
+            415, "unsupported_media_type", "Send the body as JSON.", ["Set 'Content-Type: application/json'."]
+        )
     raw = request.get_data(cache=False)
     try:
         return json.loads(raw)
@@ -65,8 +66,7 @@ def _review_url(clip: Clip) -> str | None:
 
 
 def _load_clip(session, clip_id: int) -> Clip:
-    clip = session.scalar(select(Clip).options(WITH_DELIVERIES)
-                          .where(Clip.id == clip_id))
+    clip = session.scalar(select(Clip).options(WITH_DELIVERIES).where(Clip.id == clip_id))
     if clip is None:
         raise ApiError(404, "not_found", f"There is no clip {clip_id}.")
     return clip
@@ -75,8 +75,9 @@ def _load_clip(session, clip_id: int) -> Clip:
 @bp.get("/health")
 @operation("/health", "get", "Service status, version and queue depth", response=Health, auth=False)
 def health():
-    return jsonify({"status": "ok", "app": "paperdrop", "version": __version__,
-                    "queue": {"pending": rt().queue.pending()}})
+    return jsonify(
+        {"status": "ok", "app": "paperdrop", "version": __version__, "queue": {"pending": rt().queue.pending()}}
+    )
 
 
 @bp.get("/openapi.json")
@@ -86,8 +87,9 @@ def openapi():
 
 
 @bp.post("/clips")
-@operation("/clips", "post", "Store clips; answers in order, one per paper", body=ClipsIn,
-           response=ClipsAccepted, status=202)
+@operation(
+    "/clips", "post", "Store clips; answers in order, one per paper", body=ClipsIn, response=ClipsAccepted, status=202
+)
 def post_clips():
     body = ClipsIn.model_validate(_json_body())
     spec = rt().settings.resolve_target(body.target)
@@ -101,8 +103,9 @@ def post_clips():
 
 
 @bp.get("/clips")
-@operation("/clips", "get", "Several clips at once (polling)", response=ClipList,
-           query={"ids": "comma-separated clip ids"})
+@operation(
+    "/clips", "get", "Several clips at once (polling)", response=ClipList, query={"ids": "comma-separated clip ids"}
+)
 def get_clips():
     try:
         ids = [int(x) for x in request.args.get("ids", "").split(",") if x.strip()]
@@ -111,8 +114,7 @@ def get_clips():
     if len(ids) > MAX_IDS_PER_LOOKUP:
         raise ApiError(400, "too_many_ids", f"Ask for at most {MAX_IDS_PER_LOOKUP} clips at once.")
     with rt().db.reading() as session:
-        clips = session.scalars(select(Clip).options(WITH_DELIVERIES)
-                                .where(Clip.id.in_(ids)).order_by(Clip.id))
+        clips = session.scalars(select(Clip).options(WITH_DELIVERIES).where(Clip.id.in_(ids)).order_by(Clip.id))
         return jsonify({"clips": [clip_json(c, _review_url(c)) for c in clips]})
 
 
@@ -125,8 +127,14 @@ def get_clip(clip_id: int):
 
 
 @bp.post("/clips/<int:clip_id>/resolve")
-@operation("/clips/{clip_id}/resolve", "post", "Settle a clip with the arXiv id a person chose",
-           body=ResolveIn, response=ClipOut, status=202)
+@operation(
+    "/clips/{clip_id}/resolve",
+    "post",
+    "Settle a clip with the arXiv id a person chose",
+    body=ResolveIn,
+    response=ClipOut,
+    status=202,
+)
 def resolve_clip(clip_id: int):
     body = ResolveIn.model_validate(_json_body())
     with rt().db.session() as session:
@@ -139,9 +147,19 @@ def resolve_clip(clip_id: int):
 
 
 @bp.get("/papers")
-@operation("/papers", "get", "The library, newest first", response=PaperPage,
-           query={"state": "pending | delivered | failed", "q": "title words, author or arXiv id",
-                  "target": "a target spec", "page": "1-based page", "per_page": "1..200"})
+@operation(
+    "/papers",
+    "get",
+    "The library, newest first",
+    response=PaperPage,
+    query={
+        "state": "pending | delivered | failed",
+        "q": "title words, author or arXiv id",
+        "target": "a target spec",
+        "page": "1-based page",
+        "per_page": "1..200",
+    },
+)
 def get_papers():
     query = _paper_query()
     with rt().db.reading() as session:
@@ -174,8 +192,13 @@ def get_paper(paper_id: int):
         paper = session.get(Paper, paper_id)
         if paper is None:
             raise ApiError(404, "not_found", f"There is no paper {paper_id}.")
-        return jsonify(dict(paper_json(paper), clips=[clip_brief(c) for c in paper.clips],
-                            deliveries=[delivery_json(d) for d in paper.deliveries]))
+        return jsonify(
+            dict(
+                paper_json(paper),
+                clips=[clip_brief(c) for c in paper.clips],
+                deliveries=[delivery_json(d) for d in paper.deliveries],
+            )
+        )
 
 
 @bp.post("/papers/<int:paper_id>/retry")
@@ -196,10 +219,16 @@ def get_targets():
 
 
 @bp.get("/export.bib")
-@operation("/export.bib", "get", "BibTeX of stored papers", query={"target": "only papers delivered there"},
-           content_type="application/x-bibtex")
+@operation(
+    "/export.bib",
+    "get",
+    "BibTeX of stored papers",
+    query={"target": "only papers delivered there"},
+    content_type="application/x-bibtex",
+)
 def export_bib():
     target = request.args.get("target") or None
     text = export_bibtex(rt(), target=target)
-    return Response(text, mimetype="application/x-bibtex",
-                    headers={"Content-Disposition": 'inline; filename="paperdrop.bib"'})
+    return Response(
+        text, mimetype="application/x-bibtex", headers={"Content-Disposition": 'inline; filename="paperdrop.bib"'}
+    )

@@ -44,8 +44,11 @@ def store_clips(session: Session, inputs: list[ClipInput], target: TargetSpec) -
     keys = [dedupe_key(c) for c in inputs]
     table = Clip.__table__
     conn = session.connection()  # Core statements on the session's connection: same transaction, no ORM cost
-    rows = conn.execute(select(table.c.id, table.c.dedupe_key, table.c.status, table.c.paper_id)
-                        .where(table.c.target == spec, table.c.dedupe_key.in_(set(keys)))).all()
+    rows = conn.execute(
+        select(table.c.id, table.c.dedupe_key, table.c.status, table.c.paper_id).where(
+            table.c.target == spec, table.c.dedupe_key.in_(set(keys))
+        )
+    ).all()
     known = {r.dedupe_key: [r.id, r.status, r.paper_id] for r in rows}
     fresh: dict[str, dict] = {}
     for clip, key in zip(inputs, keys, strict=True):
@@ -71,9 +74,19 @@ def store_clips(session: Session, inputs: list[ClipInput], target: TargetSpec) -
 def _values(clip: ClipInput, key: str, target: str) -> dict:
     now = utcnow()
     return {
-        "status": CLIP_RECEIVED, "target": target, "dedupe_key": key,
+        "status": CLIP_RECEIVED,
+        "target": target,
+        "dedupe_key": key,
         "arxiv_id": key.removeprefix("arxiv:") if key.startswith("arxiv:") else None,
-        "title": collapse_whitespace(clip.title) or None, "url": clip.url, "abstract": clip.abstract,
-        "authors": list(clip.authors or []), "source_url": clip.source_url, "source_site": clip.source_site,
-        "extra": dict(clip.extra or {}), "candidates": [], "attempts": 0, "created_at": now, "updated_at": now,
+        "title": collapse_whitespace(clip.title) or None,
+        "url": clip.url,
+        "abstract": clip.abstract,
+        "authors": list(clip.authors or []),
+        "source_url": clip.source_url,
+        "source_site": clip.source_site,
+        "extra": dict(clip.extra or {}),
+        "candidates": [],
+        "attempts": 0,
+        "created_at": now,
+        "updated_at": now,
     }

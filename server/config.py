@@ -42,30 +42,51 @@ def _list(value: str | list) -> list[str]:
 # The one table of settings. DESIGN.md "Configuration" lists the public ones; tests check that the README
 # documents every entry.
 SETTINGS: tuple[Setting, ...] = (
-    Setting("home", lambda s: platformdirs.user_data_dir("paperdrop", appauthor=False), str,
-            "Data directory: database, job queue, token, default BibTeX file, caches."),
-    Setting("database_url", lambda s: f"sqlite:///{Path(s['home']) / 'paperdrop.db'}", str,
-            "SQLAlchemy URL of the store (SQLite in WAL mode by default; PostgreSQL works)."),
-    Setting("redis_url", None, str, "Redis URL for the job queue; unset uses the embedded SQLite queue.",
-            secret=True),
-    Setting("default_target", lambda s: f"bibtex:{Path(s['home']) / 'papers.bib'}", str,
-            "Target used when a clip names none: zotero:<collection path> or bibtex:<file path>."),
+    Setting(
+        "home",
+        lambda s: platformdirs.user_data_dir("paperdrop", appauthor=False),
+        str,
+        "Data directory: database, job queue, token, default BibTeX file, caches.",
+    ),
+    Setting(
+        "database_url",
+        lambda s: f"sqlite:///{Path(s['home']) / 'paperdrop.db'}",
+        str,
+        "SQLAlchemy URL of the store (SQLite in WAL mode by default; PostgreSQL works).",
+    ),
+    Setting("redis_url", None, str, "Redis URL for the job queue; unset uses the embedded SQLite queue.", secret=True),
+    Setting(
+        "default_target",
+        lambda s: f"bibtex:{Path(s['home']) / 'papers.bib'}",
+        str,
+        "Target used when a clip names none: zotero:<collection path> or bibtex:<file path>.",
+    ),
     Setting("arxiv_api_url", "https://export.arxiv.org/api/query", str, "arXiv API endpoint."),
-    Setting("arxiv_delay", 3.0, float,
-            "Seconds between arXiv requests across all workers (arXiv terms of use: one request per 3 s)."),
+    Setting(
+        "arxiv_delay",
+        3.0,
+        float,
+        "Seconds between arXiv requests across all workers (arXiv terms of use: one request per 3 s).",
+    ),
     Setting("arxiv_timeout", 30.0, float, "Timeout of one arXiv request, seconds."),
-    Setting("arxiv_retry_base", 1.0, float,
-            "First wait of the short retries of one arXiv request, seconds (doubles, with jitter)."),
+    Setting(
+        "arxiv_retry_base",
+        1.0,
+        float,
+        "First wait of the short retries of one arXiv request, seconds (doubles, with jitter).",
+    ),
     Setting("zotero_api_url", "https://api.zotero.org", str, "Zotero Web API endpoint."),
     Setting("zotero_timeout", 30.0, float, "Timeout of one Zotero request, seconds."),
     Setting("zotero_library_id", None, str, "Zotero user or group library id (a number)."),
     Setting("zotero_library_type", "user", str, "'user' or 'group'."),
-    Setting("zotero_api_key", None, str, "Zotero API key with write access (zotero.org/settings/keys).",
-            secret=True),
-    Setting("token", None, str, "Pairing token for the extension and the API; generated on first start.",
-            secret=True),
-    Setting("allowed_hosts", ["localhost", "127.0.0.1", "[::1]", "::1"], _list,
-            "Host names the server answers to (DNS-rebinding protection)."),
+    Setting("zotero_api_key", None, str, "Zotero API key with write access (zotero.org/settings/keys).", secret=True),
+    Setting("token", None, str, "Pairing token for the extension and the API; generated on first start.", secret=True),
+    Setting(
+        "allowed_hosts",
+        ["localhost", "127.0.0.1", "[::1]", "::1"],
+        _list,
+        "Host names the server answers to (DNS-rebinding protection).",
+    ),
     Setting("max_body_bytes", 1_000_000, int, "Largest accepted request body."),
     Setting("retry_base", 60.0, float, "First long-retry wait of a job, seconds; doubles per attempt."),
     Setting("retry_max", 6 * 3600.0, float, "Longest long-retry wait, seconds."),
@@ -148,15 +169,21 @@ def _read_config_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigurationError(f"Cannot read config file {path}: {exc}",
-                                 fix="Fix the TOML syntax or remove the file.") from exc
+        raise ConfigurationError(
+            f"Cannot read config file {path}: {exc}", fix="Fix the TOML syntax or remove the file."
+        ) from exc
     known = {s.name: s for s in SETTINGS}
     unknown = [k for k in data if k not in known and k != "targets"]
     if unknown:
-        raise ConfigurationError(f"Unknown settings in {path}: {', '.join(sorted(unknown))}.",
-                                 fix=f"Known settings: {', '.join(sorted(known))}.")
-    values = {k: (known[k].parse(v) if isinstance(v, str) and known[k].parse is not str else v)
-              for k, v in data.items() if k in known}
+        raise ConfigurationError(
+            f"Unknown settings in {path}: {', '.join(sorted(unknown))}.",
+            fix=f"Known settings: {', '.join(sorted(known))}.",
+        )
+    values = {
+        k: (known[k].parse(v) if isinstance(v, str) and known[k].parse is not str else v)
+        for k, v in data.items()
+        if k in known
+    }
     targets = {str(k): str(v) for k, v in (data.get("targets") or {}).items()}
     return values, targets
 
@@ -164,6 +191,7 @@ def _read_config_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
 def _check(values: dict[str, Any]) -> None:
     if values["zotero_library_type"] not in ("user", "group"):
         raise ConfigurationError(
-            f"PAPERDROP_ZOTERO_LIBRARY_TYPE is {values['zotero_library_type']!r}.", fix="Use 'user' or 'group'.")
+            f"PAPERDROP_ZOTERO_LIBRARY_TYPE is {values['zotero_library_type']!r}.", fix="Use 'user' or 'group'."
+        )
     if values["arxiv_delay"] < 0:
         raise ConfigurationError("PAPERDROP_ARXIV_DELAY is negative.", fix="Use 3 (seconds) or more.")

@@ -32,9 +32,13 @@ class DeliverReport:
 
 def due_deliveries_condition(target: str):
     """Pending deliveries, and delivered ones whose paper changed (updated in place)."""
-    return and_(Delivery.target == target,
-                or_(Delivery.state == DELIVERY_PENDING,
-                    and_(Delivery.state == DELIVERY_DELIVERED, Delivery.needs_update.is_(True))))
+    return and_(
+        Delivery.target == target,
+        or_(
+            Delivery.state == DELIVERY_PENDING,
+            and_(Delivery.state == DELIVERY_DELIVERED, Delivery.needs_update.is_(True)),
+        ),
+    )
 
 
 def deliver_target(rt, target: str) -> DeliverReport:
@@ -48,12 +52,17 @@ def deliver_target(rt, target: str) -> DeliverReport:
 def _deliver_batch(rt, target: str, report: DeliverReport) -> bool:
     owner = work.new_owner()
     with rt.db.session() as session:
-        ids = work.claim(session, Delivery, due_deliveries_condition(target), owner=owner,
-                         lease_seconds=rt.settings.lease_seconds, limit=BATCH)
+        ids = work.claim(
+            session,
+            Delivery,
+            due_deliveries_condition(target),
+            owner=owner,
+            lease_seconds=rt.settings.lease_seconds,
+            limit=BATCH,
+        )
     # Loading happens outside the write transaction: SQLite has one writer, and the web threads need it.
     with rt.db.reading() as session:
-        deliveries = work.owned(session, Delivery, ids, owner, lock=False,
-                                options=[selectinload(Delivery.paper)])
+        deliveries = work.owned(session, Delivery, ids, owner, lock=False, options=[selectinload(Delivery.paper)])
         contexts = _contexts(session, [d.paper_id for d in deliveries])
         requests = [_request(d, contexts.get(d.paper_id, [])) for d in deliveries]
     if not requests:
@@ -90,9 +99,14 @@ def _contexts(session: Session, paper_ids: list[int]) -> dict[int, list[ClipCont
         return contexts
     for clip in session.scalars(select(Clip).where(Clip.paper_id.in_(set(paper_ids))).order_by(Clip.id)):
         if clip.source_url or clip.extra:
-            contexts.setdefault(clip.paper_id, []).append(ClipContext(
-                source_url=clip.source_url, source_site=clip.source_site, extra=dict(clip.extra),
-                clipped_at=clip.created_at))
+            contexts.setdefault(clip.paper_id, []).append(
+                ClipContext(
+                    source_url=clip.source_url,
+                    source_site=clip.source_site,
+                    extra=dict(clip.extra),
+                    clipped_at=clip.created_at,
+                )
+            )
     return contexts
 
 
@@ -109,9 +123,14 @@ def _failer(message: str, report: DeliverReport):
 
 
 def _request(delivery: Delivery, contexts: list[ClipContext]) -> DeliveryRequest:
-    return DeliveryRequest(delivery_id=delivery.id, paper=to_record(delivery.paper), contexts=contexts,
-                           remote_key=delivery.remote_key, remote_version=delivery.remote_version,
-                           update=delivery.state == DELIVERY_DELIVERED and delivery.needs_update)
+    return DeliveryRequest(
+        delivery_id=delivery.id,
+        paper=to_record(delivery.paper),
+        contexts=contexts,
+        remote_key=delivery.remote_key,
+        remote_version=delivery.remote_version,
+        update=delivery.state == DELIVERY_DELIVERED and delivery.needs_update,
+    )
 
 
 def _persist_keys(rt, ids: list[int], owner: str, keys: dict[int, str]) -> None:

@@ -25,8 +25,10 @@ def error_response(status: int, code: str, message: str, details: list[Any] | No
 
 def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
     """Pydantic errors as {location, message}: enough to find and fix the offending field."""
-    return [{"location": ".".join(str(p) for p in err["loc"]), "message": err["msg"], "type": err["type"]}
-            for err in exc.errors(include_url=False, include_input=False)]
+    return [
+        {"location": ".".join(str(p) for p in err["loc"]), "message": err["msg"], "type": err["type"]}
+        for err in exc.errors(include_url=False, include_input=False)
+    ]
 
 
 # Werkzeug status -> (code, message a user can act on)
@@ -50,8 +52,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(ValidationError)
     def _validation(exc: ValidationError):
-        return error_response(422, "invalid_request", "The request does not match the schema.",
-                              validation_details(exc))
+        return error_response(422, "invalid_request", "The request does not match the schema.", validation_details(exc))
 
     @app.errorhandler(InputError)
     def _input(exc: InputError):

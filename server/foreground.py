@@ -71,8 +71,12 @@ def _delivery_result(clip: Clip) -> tuple[str, str, datetime | None]:
 def clip_results(rt, clip_ids: list[int]) -> Progress:
     progress = Progress()
     with rt.db.reading() as session:
-        clips = session.scalars(select(Clip).options(selectinload(Clip.paper).selectinload(Paper.deliveries))
-                                .where(Clip.id.in_(clip_ids)).order_by(Clip.id))
+        clips = session.scalars(
+            select(Clip)
+            .options(selectinload(Clip.paper).selectinload(Paper.deliveries))
+            .where(Clip.id.in_(clip_ids))
+            .order_by(Clip.id)
+        )
         for clip in clips:
             due = clip.next_attempt_at
             if clip.status == CLIP_RESOLVED and clip.paper is not None:
@@ -91,8 +95,14 @@ def clip_results(rt, clip_ids: list[int]) -> Progress:
     return progress
 
 
-def run_until_settled(rt, clip_ids: list[int], *, on_progress: Callable[[Progress], None] | None = None,
-                      timeout: float | None = None, poll: float = 0.5) -> Progress:
+def run_until_settled(
+    rt,
+    clip_ids: list[int],
+    *,
+    on_progress: Callable[[Progress], None] | None = None,
+    timeout: float | None = None,
+    poll: float = 0.5,
+) -> Progress:
     """Resolve and deliver due work in this process until every clip settles (or `timeout` passes)."""
     deadline = time.monotonic() + timeout if timeout else None
     while True:

@@ -45,9 +45,14 @@ def list_papers(session: Session, query: PaperQuery) -> tuple[list[Paper], int]:
     """One page of papers, newest first, with their deliveries loaded; and the total count."""
     ids = _filtered(query).subquery()
     total = session.scalar(select(func.count()).select_from(ids)) or 0
-    stmt = (select(Paper).where(Paper.id.in_(select(ids.c.id))).options(selectinload(Paper.deliveries))
-            .order_by(Paper.created_at.desc(), Paper.id.desc())
-            .limit(query.per_page).offset((max(query.page, 1) - 1) * query.per_page))
+    stmt = (
+        select(Paper)
+        .where(Paper.id.in_(select(ids.c.id)))
+        .options(selectinload(Paper.deliveries))
+        .order_by(Paper.created_at.desc(), Paper.id.desc())
+        .limit(query.per_page)
+        .offset((max(query.page, 1) - 1) * query.per_page)
+    )
     return list(session.scalars(stmt)), total
 
 
@@ -67,14 +72,25 @@ def delivery_counts(session: Session) -> dict[str, int]:
 
 def failures(session: Session, limit: int = 50) -> tuple[list[Clip], list[Delivery]]:
     clips = session.scalars(select(Clip).where(Clip.status == "failed").order_by(Clip.id.desc()).limit(limit))
-    deliveries = session.scalars(select(Delivery).options(selectinload(Delivery.paper))
-                                 .where(Delivery.state == "failed").order_by(Delivery.id.desc()).limit(limit))
+    deliveries = session.scalars(
+        select(Delivery)
+        .options(selectinload(Delivery.paper))
+        .where(Delivery.state == "failed")
+        .order_by(Delivery.id.desc())
+        .limit(limit)
+    )
     return list(clips), list(deliveries)
 
 
 def waiting(session: Session, limit: int = 50) -> list[Delivery]:
-    return list(session.scalars(select(Delivery).where(Delivery.state == "pending", Delivery.waiting_reason.isnot(None))
-                                .order_by(Delivery.id).limit(limit)))
+    return list(
+        session.scalars(
+            select(Delivery)
+            .where(Delivery.state == "pending", Delivery.waiting_reason.isnot(None))
+            .order_by(Delivery.id)
+            .limit(limit)
+        )
+    )
 
 
 def paper_sources(session: Session, paper_ids: list[int]) -> dict[int, list[tuple[str | None, str | None]]]:
@@ -82,8 +98,9 @@ def paper_sources(session: Session, paper_ids: list[int]) -> dict[int, list[tupl
     sources: dict[int, list[tuple[str | None, str | None]]] = {pid: [] for pid in paper_ids}
     if not paper_ids:
         return sources
-    rows = session.execute(select(Clip.paper_id, Clip.source_site, Clip.source_url)
-                           .where(Clip.paper_id.in_(paper_ids)).order_by(Clip.id))
+    rows = session.execute(
+        select(Clip.paper_id, Clip.source_site, Clip.source_url).where(Clip.paper_id.in_(paper_ids)).order_by(Clip.id)
+    )
     for paper_id, site, url in rows:
         if (site or url) and (site, url) not in sources[paper_id]:
             sources[paper_id].append((site, url))

@@ -16,11 +16,20 @@ from .models import DELIVERY_DELIVERED, DELIVERY_PENDING, Delivery, Paper, utcno
 
 def to_record(paper: Paper) -> PaperRecord:
     return PaperRecord(
-        arxiv_id=paper.arxiv_id, version=paper.version, title=paper.title, authors=list(paper.authors),
-        abstract=paper.abstract, published=paper.published or paper.created_at,
-        updated=paper.updated or paper.published or paper.created_at, primary_category=paper.primary_category or "",
-        categories=list(paper.categories), comment=paper.comment, journal_ref=paper.journal_ref, doi=paper.doi,
-        pdf_url=paper.pdf_url, abs_url=paper.abs_url,
+        arxiv_id=paper.arxiv_id,
+        version=paper.version,
+        title=paper.title,
+        authors=list(paper.authors),
+        abstract=paper.abstract,
+        published=paper.published or paper.created_at,
+        updated=paper.updated or paper.published or paper.created_at,
+        primary_category=paper.primary_category or "",
+        categories=list(paper.categories),
+        comment=paper.comment,
+        journal_ref=paper.journal_ref,
+        doi=paper.doi,
+        pdf_url=paper.pdf_url,
+        abs_url=paper.abs_url,
     )
 
 

@@ -27,9 +27,14 @@ class RefreshReport:
 
 def stale_paper_ids(session, max_age_days: float, limit: int) -> list[str]:
     cutoff = utcnow() - timedelta(days=max_age_days)
-    stmt = (select(Paper.arxiv_id).join(Delivery, Delivery.paper_id == Paper.id)
-            .where(Delivery.state == DELIVERY_DELIVERED, Paper.fetched_at < cutoff)
-            .distinct().order_by(Paper.arxiv_id).limit(limit))
+    stmt = (
+        select(Paper.arxiv_id)
+        .join(Delivery, Delivery.paper_id == Paper.id)
+        .where(Delivery.state == DELIVERY_DELIVERED, Paper.fetched_at < cutoff)
+        .distinct()
+        .order_by(Paper.arxiv_id)
+        .limit(limit)
+    )
     return list(session.scalars(stmt))
 
 
@@ -38,7 +43,7 @@ def refresh_papers(rt, *, limit: int = 1000) -> RefreshReport:
     with rt.db.reading() as session:
         ids = stale_paper_ids(session, rt.settings.refresh_days, limit)
     for start in range(0, len(ids), ID_BATCH):
-        batch = ids[start:start + ID_BATCH]
+        batch = ids[start : start + ID_BATCH]
         try:
             records = rt.arxiv.fetch(batch)
         except PaperDropError as exc:  # the next refresh tries again; nothing is lost by waiting

@@ -42,25 +42,33 @@ def resolve_clips(rt, clip_ids: list[int] | None = None) -> ResolveReport:
     with rt.db.session() as session:
         # Any due clip, not only `clip_ids`: one job resolving many clips batches its arXiv requests; the
         # jobs for the others then find nothing left to claim.
-        ids = work.claim(session, Clip, Clip.status.in_(CLIP_OPEN), owner=owner,
-                         lease_seconds=rt.settings.lease_seconds,
-                         limit=BATCH, values={"status": CLIP_RESOLVING})
+        ids = work.claim(
+            session,
+            Clip,
+            Clip.status.in_(CLIP_OPEN),
+            owner=owner,
+            lease_seconds=rt.settings.lease_seconds,
+            limit=BATCH,
+            values={"status": CLIP_RESOLVING},
+        )
     # Loading happens outside the write transaction: SQLite has one writer, and the web threads need it.
     with rt.db.reading() as session:
         clips = work.owned(session, Clip, ids, owner, lock=False)
         by_id = [(c.id, c.arxiv_id) for c in clips if c.arxiv_id]
-        by_title = [(c.id, TitleQuery(c.title or "", c.abstract, list(c.authors)))
-                    for c in clips if not c.arxiv_id]
-        cached = {a: to_record(p) for a, p in
-                  fresh_papers(session, [a for _, a in by_id], rt.settings.paper_cache_hours).items()}
+        by_title = [(c.id, TitleQuery(c.title or "", c.abstract, list(c.authors))) for c in clips if not c.arxiv_id]
+        cached = {
+            a: to_record(p)
+            for a, p in fresh_papers(session, [a for _, a in by_id], rt.settings.paper_cache_hours).items()
+        }
     report = ResolveReport()
     if not ids:
         return report
     outcomes: dict[int, object] = {}
     _fetch_ids(rt, by_id, cached, outcomes)
     _match_titles(rt, by_title, outcomes)
-    work.finish_owned(rt.db, Clip, ids, owner,
-                      lambda session, clip: _apply(session, rt, clip, outcomes.get(clip.id), report))
+    work.finish_owned(
+        rt.db, Clip, ids, owner, lambda session, clip: _apply(session, rt, clip, outcomes.get(clip.id), report)
+    )
     if report.targets:
         rt.queue.enqueue_deliver_many(sorted(report.targets))
     return report
@@ -82,7 +90,8 @@ def _fetch_ids(rt, by_id: list[tuple[int, str]], cached: dict[str, PaperRecord],
             outcomes[clip_id] = error
         else:
             outcomes[clip_id] = PermanentError(
-                f"arXiv has no paper {arxiv_id}.", fix="Check the id; withdrawn or mistyped ids cannot be saved.")
+                f"arXiv has no paper {arxiv_id}.", fix="Check the id; withdrawn or mistyped ids cannot be saved."
+            )
 
 
 def _match_titles(rt, by_title: list[tuple[int, TitleQuery]], outcomes: dict) -> None:
@@ -104,8 +113,11 @@ def _apply(session: Session, rt, clip: Clip, outcome, report: ResolveReport) -> 
     elif isinstance(outcome, TitleResolution):
         clip.status = CLIP_NEEDS_REVIEW
         clip.candidates = [c.to_dict() for c in outcome.candidates]
-        clip.last_error = ("No arXiv paper matches this title closely enough." if not outcome.candidates else
-                           "Several arXiv papers could be this one; choose the right one.")
+        clip.last_error = (
+            "No arXiv paper matches this title closely enough."
+            if not outcome.candidates
+            else "Several arXiv papers could be this one; choose the right one."
+        )
         work.release(clip)
         report.needs_review += 1
     elif isinstance(outcome, (TransientError, ConfigurationError)) or outcome is None:

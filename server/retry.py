@@ -22,8 +22,9 @@ def _reopen_clip(clip: Clip) -> None:
 
 def retry_paper(session: Session, paper_id: int) -> list[str]:
     """Requeue the failed deliveries of one paper; returns their targets."""
-    deliveries = session.scalars(select(Delivery).where(Delivery.paper_id == paper_id,
-                                                        Delivery.state == DELIVERY_FAILED))
+    deliveries = session.scalars(
+        select(Delivery).where(Delivery.paper_id == paper_id, Delivery.state == DELIVERY_FAILED)
+    )
     targets = []
     for delivery in deliveries:
         _reopen_delivery(delivery)

@@ -61,8 +61,11 @@ class Runtime:
 
         s = self.settings
         return ArxivService(
-            api_url=s.arxiv_api_url, delay=s.arxiv_delay, state_dir=self.state_dir("arxiv"),
-            timeout=s.arxiv_timeout, backoff_base=s.arxiv_retry_base,
+            api_url=s.arxiv_api_url,
+            delay=s.arxiv_delay,
+            state_dir=self.state_dir("arxiv"),
+            timeout=s.arxiv_timeout,
+            backoff_base=s.arxiv_retry_base,
             user_agent=USER_AGENT.format(version=__version__, delay=s.arxiv_delay),
         )
 
@@ -79,8 +82,12 @@ class Runtime:
         if spec.kind == "zotero":
             from sync.zotero import ZoteroConfig, ZoteroSink
 
-            config = ZoteroConfig(library_id=s.zotero_library_id, library_type=s.zotero_library_type,
-                                  api_key=s.zotero_api_key, api_url=s.zotero_api_url)
+            config = ZoteroConfig(
+                library_id=s.zotero_library_id,
+                library_type=s.zotero_library_type,
+                api_key=s.zotero_api_key,
+                api_url=s.zotero_api_url,
+            )
             return ZoteroSink(config, spec, state_dir=self.state_dir("zotero"), timeout=s.zotero_timeout)
         from sync.bibtex import BibtexSink
 
@@ -90,8 +97,12 @@ class Runtime:
         from sync.bibtex import BibtexOptions
 
         s = self.settings
-        return BibtexOptions(key_pattern=s.bibtex_key_pattern, include_abstract=s.bibtex_abstract,
-                             include_keywords=s.bibtex_keywords, note=s.bibtex_note)
+        return BibtexOptions(
+            key_pattern=s.bibtex_key_pattern,
+            include_abstract=s.bibtex_abstract,
+            include_keywords=s.bibtex_keywords,
+            note=s.bibtex_note,
+        )
 
     def close(self) -> None:
         self.db.dispose()

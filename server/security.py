@@ -70,11 +70,19 @@ def check_host_and_origin() -> None:
     settings = current_app.config["PAPERDROP_SETTINGS"]
     host = request.headers.get("Host", "")
     if not host_allowed(host, settings.allowed_hosts):
-        raise ApiError(403, "forbidden_host", f"Host {host!r} is not allowed.",
-                       ["Open PaperDrop at http://127.0.0.1:<port>, or add the host to PAPERDROP_ALLOWED_HOSTS."])
+        raise ApiError(
+            403,
+            "forbidden_host",
+            f"Host {host!r} is not allowed.",
+            ["Open PaperDrop at http://127.0.0.1:<port>, or add the host to PAPERDROP_ALLOWED_HOSTS."],
+        )
     if not origin_allowed(request.headers.get("Origin"), host):
-        raise ApiError(403, "forbidden_origin", "Requests from web pages are not accepted.",
-                       ["Only the PaperDrop browser extension and the local dashboard may call this server."])
+        raise ApiError(
+            403,
+            "forbidden_origin",
+            "Requests from web pages are not accepted.",
+            ["Only the PaperDrop browser extension and the local dashboard may call this server."],
+        )
 
 
 def require_token() -> None:
@@ -82,11 +90,19 @@ def require_token() -> None:
     header = request.headers.get("Authorization", "")
     scheme, _, given = header.partition(" ")
     if scheme.lower() != "bearer" or not given.strip():
-        raise ApiError(401, "unauthorized", "Missing API token.",
-                       ["Send 'Authorization: Bearer <token>'; `paperdrop token` prints the token."])
+        raise ApiError(
+            401,
+            "unauthorized",
+            "Missing API token.",
+            ["Send 'Authorization: Bearer <token>'; `paperdrop token` prints the token."],
+        )
     if not token_matches(given.strip(), expected):
-        raise ApiError(401, "unauthorized", "Wrong API token.",
-                       ["Copy the token that `paperdrop token` prints into the extension's options."])
+        raise ApiError(
+            401,
+            "unauthorized",
+            "Wrong API token.",
+            ["Copy the token that `paperdrop token` prints into the extension's options."],
+        )
 
 
 def init_app(app: Flask) -> None:

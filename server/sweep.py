@@ -25,12 +25,16 @@ def due_clip_ids(session, limit: int = 10_000) -> list[int]:
 
 def due_targets(session) -> list[str]:
     now = utcnow()
-    targets = session.scalars(select(Delivery.target).distinct().where(
-        Delivery.state.in_((DELIVERY_PENDING, DELIVERY_DELIVERED)), due_condition(Delivery, now)))
+    targets = session.scalars(
+        select(Delivery.target)
+        .distinct()
+        .where(Delivery.state.in_((DELIVERY_PENDING, DELIVERY_DELIVERED)), due_condition(Delivery, now))
+    )
     with_work = []
     for target in targets:
-        has = session.scalar(select(Delivery.id).where(due_deliveries_condition(target),
-                                                       due_condition(Delivery, now)).limit(1))
+        has = session.scalar(
+            select(Delivery.id).where(due_deliveries_condition(target), due_condition(Delivery, now)).limit(1)
+        )
         if has is not None:
             with_work.append(target)
     return sorted(with_work)

@@ -45,8 +45,17 @@ def list_targets(rt) -> dict[str, Any]:
     targets = []
     for name, spec in known_targets(rt):
         status = check_target(rt, spec)
-        targets.append({"name": name, "spec": str(spec), "kind": spec.kind, "reachable": status.reachable,
-                        "message": status.message, "fix": status.fix, "default": str(spec) == default})
+        targets.append(
+            {
+                "name": name,
+                "spec": str(spec),
+                "kind": spec.kind,
+                "reachable": status.reachable,
+                "message": status.message,
+                "fix": status.fix,
+                "default": str(spec) == default,
+            }
+        )
     return {"default": default, "targets": targets}
 
 

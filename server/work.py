@@ -48,8 +48,16 @@ def due_condition(model: type[LeaseMixin], now: datetime) -> ColumnElement[bool]
     )
 
 
-def claim(session: Session, model: type[LeaseMixin], where: ColumnElement[bool], *, owner: str,
-          lease_seconds: float, limit: int, values: dict[str, Any] | None = None) -> list[int]:
+def claim(
+    session: Session,
+    model: type[LeaseMixin],
+    where: ColumnElement[bool],
+    *,
+    owner: str,
+    lease_seconds: float,
+    limit: int,
+    values: dict[str, Any] | None = None,
+) -> list[int]:
     """Lease up to `limit` due rows matching `where` to `owner`; return their ids (oldest first)."""
     now = utcnow()
     free = or_(model.lease_expires.is_(None), model.lease_expires < now)
@@ -63,8 +71,15 @@ def claim(session: Session, model: type[LeaseMixin], where: ColumnElement[bool],
     return list(session.scalars(select(model.id).where(model.lease_owner == owner).order_by(model.id)))
 
 
-def owned(session: Session, model: type[LeaseMixin], ids: list[int], owner: str, *, lock: bool = True,
-          options: list | None = None) -> list[Any]:
+def owned(
+    session: Session,
+    model: type[LeaseMixin],
+    ids: list[int],
+    owner: str,
+    *,
+    lock: bool = True,
+    options: list | None = None,
+) -> list[Any]:
     """The rows among `ids` that `owner` still holds; locked for this transaction where the backend can
     (`lock=False` for reading them in a read-only session)."""
     if not ids:
@@ -83,7 +98,7 @@ def finish_owned(db, model: type[LeaseMixin], ids: list[int], owner: str, finish
     big job never holds SQLite's single write lock for long."""
     for start in range(0, len(ids), FINISH_CHUNK):
         with db.session() as session:
-            for row in owned(session, model, ids[start:start + FINISH_CHUNK], owner):
+            for row in owned(session, model, ids[start : start + FINISH_CHUNK], owner):
                 finish(session, row)
 
 

@@ -24,10 +24,15 @@ class Worker:
 
     def start(self) -> None:
         # periodic=False: huey's scheduler runs minute-granular periodic tasks; our sweeper thread is finer.
-        self._consumer = self.rt.queue.huey.create_consumer(workers=self.threads, worker_type="thread",
-                                                            periodic=False, initial_delay=0.05,
-                                                            max_delay=1.0, check_worker_health=True,
-                                                            shutdown_timeout=SHUTDOWN_SECONDS)
+        self._consumer = self.rt.queue.huey.create_consumer(
+            workers=self.threads,
+            worker_type="thread",
+            periodic=False,
+            initial_delay=0.05,
+            max_delay=1.0,
+            check_worker_health=True,
+            shutdown_timeout=SHUTDOWN_SECONDS,
+        )
         # huey installs signal handlers in start(); ours (serve/worker) own the signals, and a handler that
         # only sets huey's flag would keep Ctrl-C from stopping the web server.
         self._consumer._set_signal_handlers = lambda: None

@@ -16,10 +16,16 @@ HOST = "127.0.0.1:7077"
 
 def make_settings(home: Path, **overrides):
     values = {
-        "home": str(home), "token": TOKEN, "arxiv_api_url": "http://127.0.0.1:9/api/query",
+        "home": str(home),
+        "token": TOKEN,
+        "arxiv_api_url": "http://127.0.0.1:9/api/query",
         "arxiv_delay": 0.0,
-        "arxiv_timeout": 5.0, "arxiv_retry_base": 0.01, "retry_base": 0.05, "retry_max": 0.5,
-        "sweep_interval": 0.2, "lease_seconds": 30.0,
+        "arxiv_timeout": 5.0,
+        "arxiv_retry_base": 0.01,
+        "retry_base": 0.05,
+        "retry_max": 0.5,
+        "sweep_interval": 0.2,
+        "lease_seconds": 30.0,
     }
     values.update(overrides)
     return load_settings(values, environ={})

@@ -66,8 +66,15 @@ def serve(host: str, port: int, no_worker: bool, threads: int) -> None:
     gc.freeze()
     click.echo(f"PaperDrop {__version__} on http://{host}:{port}/  (data: {rt.home})", err=True)
     try:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="paperdrop",
-                       clear_untrusted_proxy_headers=True, _quiet=True)
+        waitress.serve(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="paperdrop",
+            clear_untrusted_proxy_headers=True,
+            _quiet=True,
+        )
     finally:
         rt.queue.flush()  # clips saved in the last moments: enqueue them now (the sweep would, later)
         if worker:

@@ -26,11 +26,17 @@ def status(as_json: bool) -> None:
         waits = waiting(session)
         due = {"clips": len(due_clip_ids(session)), "targets": due_targets(session)}
         data = {
-            "clips": clips, "deliveries": deliveries, "due": due, "queue": rt.queue.pending(),
-            "failed_clips": [{"id": c.id, "arxiv_id": c.arxiv_id, "title": c.title, "error": c.last_error}
-                             for c in failed_clips],
-            "failed_deliveries": [{"id": d.id, "arxiv_id": d.paper.arxiv_id, "target": d.target,
-                                   "error": d.last_error} for d in failed_deliveries],
+            "clips": clips,
+            "deliveries": deliveries,
+            "due": due,
+            "queue": rt.queue.pending(),
+            "failed_clips": [
+                {"id": c.id, "arxiv_id": c.arxiv_id, "title": c.title, "error": c.last_error} for c in failed_clips
+            ],
+            "failed_deliveries": [
+                {"id": d.id, "arxiv_id": d.paper.arxiv_id, "target": d.target, "error": d.last_error}
+                for d in failed_deliveries
+            ],
             "waiting": [{"id": d.id, "target": d.target, "reason": d.waiting_reason} for d in waits],
         }
     if as_json:
@@ -107,8 +113,10 @@ def token(rotate: bool) -> None:
     rt = make_runtime()
     if rt.settings.token:
         if rotate:
-            raise ConfigurationError("The token comes from PAPERDROP_TOKEN (or the config file).",
-                                     fix="Change it there; --rotate only replaces the generated token.")
+            raise ConfigurationError(
+                "The token comes from PAPERDROP_TOKEN (or the config file).",
+                fix="Change it there; --rotate only replaces the generated token.",
+            )
         click.echo(rt.settings.token)
         return
     click.echo(rotate_token(rt.home) if rotate else load_or_create_token(rt.home))

@@ -30,7 +30,6 @@ class PaperDropGroup(click.Group):
             sys.exit(EXIT_INCOMPLETE)
 
 
-
 def make_runtime():
     from ..runtime import Runtime
 

@@ -13,8 +13,12 @@ from sync.records import ClipInput
 from .common import EXIT_INCOMPLETE, echo_json, make_runtime, setup_logging
 
 OUTCOME_WORDS = {
-    "delivered": "delivered", "already_present": "already there", "needs_review": "needs review",
-    "failed": "failed", "waiting": "waiting for setup", "pending": "not finished",
+    "delivered": "delivered",
+    "already_present": "already there",
+    "needs_review": "needs review",
+    "failed": "failed",
+    "waiting": "waiting for setup",
+    "pending": "not finished",
 }
 
 
@@ -35,9 +39,10 @@ def read_sources(sources: tuple[str, ...]) -> list[ClipInput]:
     if loose:
         found = parse_source("\n".join(loose), filename=None)
         if not found:
-            raise InputError(f"Not a file and not an arXiv id or URL: {' '.join(loose)}",
-                             fix="Give a file (digest text, saved HTML page, id list, .bib), '-' for stdin, "
-                                 "or ids like 2403.12943.")
+            raise InputError(
+                f"Not a file and not an arXiv id or URL: {' '.join(loose)}",
+                fix="Give a file (digest text, saved HTML page, id list, .bib), '-' for stdin, or ids like 2403.12943.",
+            )
         clips += found
     return _dedupe(clips)
 
@@ -56,13 +61,15 @@ def _dedupe(clips: list[ClipInput]) -> list[ClipInput]:
 
 @click.command("import")
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--to", "target", default=None,
-              help="Target name or spec (zotero:A/B, bibtex:FILE); default target if unset.")
+@click.option(
+    "--to", "target", default=None, help="Target name or spec (zotero:A/B, bibtex:FILE); default target if unset."
+)
 @click.option("--wait", is_flag=True, help="Do the work now, with a progress bar, until every paper is settled.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--timeout", type=float, default=None, help="With --wait: give up waiting after this many seconds.")
-def import_command(sources: tuple[str, ...], target: str | None, wait: bool, as_json: bool,
-                   timeout: float | None) -> None:
+def import_command(
+    sources: tuple[str, ...], target: str | None, wait: bool, as_json: bool, timeout: float | None
+) -> None:
     """Import papers from SOURCE... : digest text or saved HTML files, id lists, .bib files, `-` for stdin,
     or arXiv ids / URLs given directly.
 
@@ -76,8 +83,10 @@ def import_command(sources: tuple[str, ...], target: str | None, wait: bool, as_
     spec = rt.settings.resolve_target(target)
     clips = read_sources(sources)
     if not clips:
-        raise InputError("No papers found in the given sources.",
-                         fix="Check the file: PaperDrop reads digest text, saved HTML pages, id lists and .bib files.")
+        raise InputError(
+            "No papers found in the given sources.",
+            fix="Check the file: PaperDrop reads digest text, saved HTML pages, id lists and .bib files.",
+        )
     with rt.db.session() as session:
         stored = store_clips(session, clips, spec)
         clip_ids = [s.id for s in stored]
@@ -94,10 +103,11 @@ def import_command(sources: tuple[str, ...], target: str | None, wait: bool, as_
 def _run_with_bar(rt, clip_ids: list[int], timeout: float | None = None):
     from ..foreground import run_until_settled
 
-    with click.progressbar(length=len(clip_ids), label="Importing", file=sys.stderr,
-                           show_pos=True) as bar:
+    with click.progressbar(length=len(clip_ids), label="Importing", file=sys.stderr, show_pos=True) as bar:
+
         def update(progress) -> None:
             bar.update(progress.settled - bar.pos)
+
         return run_until_settled(rt, clip_ids, on_progress=update, timeout=timeout)
 
 
@@ -105,8 +115,10 @@ def _report_stored(clip_ids: list[int], spec, as_json: bool) -> None:
     if as_json:
         echo_json({"stored": clip_ids, "target": str(spec)})
     else:
-        click.echo(f"Stored {len(clip_ids)} papers for {spec}; a running `paperdrop serve` or `paperdrop worker` "
-                   "will resolve and deliver them (`paperdrop status` shows progress).")
+        click.echo(
+            f"Stored {len(clip_ids)} papers for {spec}; a running `paperdrop serve` or `paperdrop worker` "
+            "will resolve and deliver them (`paperdrop status` shows progress)."
+        )
 
 
 def _report(progress, spec, as_json: bool) -> None:

@@ -25,8 +25,10 @@ JSON_ENDPOINTS = {"dashboard.import_progress"}
 # Pages render only our own markup: no inline script, no framing, forms post only to us. Titles and abstracts
 # come from the web, so even an escaping mistake could not run a script (issue 7).
 SECURITY_HEADERS = {
-    "Content-Security-Policy": ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-                                "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     # Not no-referrer: with it Chromium posts forms with `Origin: null`, which the Origin check must refuse.
@@ -81,8 +83,9 @@ def _http_error(exc: HTTPException):
     if exc.code == 400 and exc.description == "csrf":
         title = "Form expired"
         message = "This form was not sent by this dashboard or has expired. Reload the page and try again."
-    return render_template("dashboard/error.html", title=title, message=message,
-                           signed_in=session_auth.is_signed_in()), exc.code
+    return render_template(
+        "dashboard/error.html", title=title, message=message, signed_in=session_auth.is_signed_in()
+    ), exc.code
 
 
 def local_path(target: str | None, default: str) -> str:

@@ -8,8 +8,12 @@ from urllib.parse import quote, urlsplit
 from flask import Flask, current_app
 
 OUTCOME_WORDS = {
-    "delivered": "delivered", "already_present": "already there", "needs_review": "needs review",
-    "failed": "failed", "waiting": "waiting for setup", "pending": "in progress",
+    "delivered": "delivered",
+    "already_present": "already there",
+    "needs_review": "needs review",
+    "failed": "failed",
+    "waiting": "waiting for setup",
+    "pending": "in progress",
 }
 
 
@@ -45,8 +49,10 @@ def zotero_item_url(remote_key: str | None) -> str | None:
     if not remote_key or not settings.zotero_library_id:
         return None
     kind = "groups" if settings.zotero_library_type == "group" else "users"
-    return (f"https://www.zotero.org/{kind}/{quote(str(settings.zotero_library_id), safe='')}"
-            f"/items/{quote(remote_key, safe='')}")
+    return (
+        f"https://www.zotero.org/{kind}/{quote(str(settings.zotero_library_id), safe='')}"
+        f"/items/{quote(remote_key, safe='')}"
+    )
 
 
 def outcome_word(outcome: str) -> str:
@@ -54,6 +60,12 @@ def outcome_word(outcome: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    for name, func in (("day", day), ("when", when), ("safe_href", safe_href), ("short_authors", short_authors),
-                       ("zotero_item_url", zotero_item_url), ("outcome_word", outcome_word)):
+    for name, func in (
+        ("day", day),
+        ("when", when),
+        ("safe_href", safe_href),
+        ("short_authors", short_authors),
+        ("zotero_item_url", zotero_item_url),
+        ("outcome_word", outcome_word),
+    ):
         app.jinja_env.filters[name] = func

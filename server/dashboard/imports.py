@@ -71,17 +71,25 @@ def import_form():
 @bp.post("/import")
 def import_submit():
     try:
-        spec = rt().settings.resolve_target(request.form.get("target_other", "").strip()
-                                            or request.form.get("target") or None)
+        spec = rt().settings.resolve_target(
+            request.form.get("target_other", "").strip() or request.form.get("target") or None
+        )
         clips = _read_clips()
     except InputError as exc:
         return _form_page(str(exc), 400)
     if not clips:
-        return _form_page("No papers found. Paste arXiv ids or links, a digest (title line, blank line, "
-                          "abstract), or upload a saved page, an id list or a .bib file.", 400)
+        return _form_page(
+            "No papers found. Paste arXiv ids or links, a digest (title line, blank line, "
+            "abstract), or upload a saved page, an id list or a .bib file.",
+            400,
+        )
     clip_ids = _store(clips, spec)
-    return back("dashboard.import_batch", f"Importing {len(clip_ids)} papers into {spec}.", "success",
-                batch=encode_batch(clip_ids))
+    return back(
+        "dashboard.import_batch",
+        f"Importing {len(clip_ids)} papers into {spec}.",
+        "success",
+        batch=encode_batch(clip_ids),
+    )
 
 
 def _read_clips() -> list[ClipInput]:
@@ -113,9 +121,13 @@ def _store(clips: list[ClipInput], spec: TargetSpec) -> list[int]:
 @bp.get("/import/<batch>")
 def import_batch(batch: str):
     progress = clip_results(rt(), decode_batch(batch))
-    return render_template("dashboard/progress.html", batch=batch, progress=progress,
-                           summary=progress_json(progress),
-                           poll_ms=current_app.config["PAPERDROP_DASHBOARD_POLL_MS"])
+    return render_template(
+        "dashboard/progress.html",
+        batch=batch,
+        progress=progress,
+        summary=progress_json(progress),
+        poll_ms=current_app.config["PAPERDROP_DASHBOARD_POLL_MS"],
+    )
 
 
 @bp.get("/import/<batch>/progress")
@@ -128,7 +140,10 @@ def progress_json(progress: Progress) -> dict:
     for result in progress.results:
         counts[result.outcome] = counts.get(result.outcome, 0) + 1
     return {
-        "done": progress.done, "settled": progress.settled, "total": len(progress.results), "counts": counts,
+        "done": progress.done,
+        "settled": progress.settled,
+        "total": len(progress.results),
+        "counts": counts,
         "results": [_result_json(r) for r in progress.results],
     }
 
@@ -139,6 +154,14 @@ def _result_json(result) -> dict:
         link = url_for("dashboard.review", _anchor=f"clip-{result.clip_id}")
     elif result.arxiv_id and result.outcome != "pending":
         link = url_for("dashboard.library", q=result.arxiv_id)
-    return {"clip_id": result.clip_id, "arxiv_id": result.arxiv_id, "title": result.title,
-            "target": result.target, "outcome": result.outcome, "outcome_text": outcome_word(result.outcome),
-            "detail": result.detail, "settled": result.settled, "link": link}
+    return {
+        "clip_id": result.clip_id,
+        "arxiv_id": result.arxiv_id,
+        "title": result.title,
+        "target": result.target,
+        "outcome": result.outcome,
+        "outcome_text": outcome_word(result.outcome),
+        "detail": result.detail,
+        "settled": result.settled,
+        "link": link,
+    }

@@ -25,8 +25,13 @@ def _query_from_args() -> PaperQuery:
     state = args.get("state") if args.get("state") in PAPER_STATES else None
     target = _target_spec(args.get("target"))
     page = args.get("page", "1")
-    return PaperQuery(state=state, target=target, q=(args.get("q") or "").strip() or None,
-                      page=int(page) if page.isdigit() and int(page) > 0 else 1, per_page=PER_PAGE)
+    return PaperQuery(
+        state=state,
+        target=target,
+        q=(args.get("q") or "").strip() or None,
+        page=int(page) if page.isdigit() and int(page) > 0 else 1,
+        per_page=PER_PAGE,
+    )
 
 
 def _target_spec(value: str | None) -> str | None:
@@ -44,20 +49,33 @@ def library():
         papers, total = list_papers(session, query)
         sources = paper_sources(session, [p.id for p in papers])
         pages = max(1, math.ceil(total / query.per_page))
-        return render_template("dashboard/library.html", papers=papers, total=total, query=query, pages=pages,
-                               sources=sources, states=PAPER_STATES, targets=targets)
+        return render_template(
+            "dashboard/library.html",
+            papers=papers,
+            total=total,
+            query=query,
+            pages=pages,
+            sources=sources,
+            states=PAPER_STATES,
+            targets=targets,
+        )
 
 
 @bp.get("/papers/<int:paper_id>")
 def paper(paper_id: int):
     with rt().db.reading() as session:
-        found = session.scalar(select(Paper).options(selectinload(Paper.clips), selectinload(Paper.deliveries))
-                               .where(Paper.id == paper_id))
+        found = session.scalar(
+            select(Paper).options(selectinload(Paper.clips), selectinload(Paper.deliveries)).where(Paper.id == paper_id)
+        )
         if found is None:
             abort(404, description=f"There is no paper {paper_id} in the library.")
         bibtex = paper_bibtex(rt(), found)
-        return render_template("dashboard/paper.html", paper=found, bibtex=bibtex,
-                               can_retry=any(d.state == "failed" for d in found.deliveries))
+        return render_template(
+            "dashboard/paper.html",
+            paper=found,
+            bibtex=bibtex,
+            can_retry=any(d.state == "failed" for d in found.deliveries),
+        )
 
 
 @bp.post("/papers/<int:paper_id>/retry")

@@ -34,8 +34,13 @@ def choose(clip_id: int):
     given = request.form.get("arxiv_id", "")
     arxiv_id = normalize_arxiv_id(given)
     if not arxiv_id:
-        return back("dashboard.review", f"{given.strip() or 'An empty value'} is not an arXiv id. Enter an id like "
-                    "2403.12943 or an arxiv.org/abs/ link.", "error", anchor=f"clip-{clip_id}")
+        return back(
+            "dashboard.review",
+            f"{given.strip() or 'An empty value'} is not an arXiv id. Enter an id like "
+            "2403.12943 or an arxiv.org/abs/ link.",
+            "error",
+            anchor=f"clip-{clip_id}",
+        )
     with rt().db.session() as session:
         clip = _open_clip(session, clip_id)
         if clip is not None:

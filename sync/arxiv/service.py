@@ -47,8 +47,14 @@ class ArxivService:
     ):
         self.gate = ArxivGate(delay, Path(state_dir))
         self.client = ArxivClient(
-            api_url, self.gate, timeout=timeout, user_agent=user_agent, short_retries=short_retries,
-            backoff_base=backoff_base, max_wait=max_wait, sleep=sleep,
+            api_url,
+            self.gate,
+            timeout=timeout,
+            user_agent=user_agent,
+            short_retries=short_retries,
+            backoff_base=backoff_base,
+            max_wait=max_wait,
+            sleep=sleep,
         )
         self.id_batch = max(1, min(id_batch, ID_BATCH))
         self.title_batch = max(1, title_batch)

@@ -133,9 +133,14 @@ class BibtexSink:
             os.close(fd)
             os.unlink(name)
         except OSError as exc:
-            return self._translate(exc) if exc.errno in _SETUP_ERRNOS else ConfigurationError(
-                f"Cannot create files beside {self.path}: {exc.strerror or exc}.",
-                fix="Check the directory's permissions, or choose another location.")
+            return (
+                self._translate(exc)
+                if exc.errno in _SETUP_ERRNOS
+                else ConfigurationError(
+                    f"Cannot create files beside {self.path}: {exc.strerror or exc}.",
+                    fix="Check the directory's permissions, or choose another location.",
+                )
+            )
         return None
 
     def _translate(self, exc: OSError) -> ConfigurationError | TransientError:

@@ -118,14 +118,16 @@ def _arxiv_abs(soup: BeautifulSoup) -> list[ClipInput]:
     arxiv_id = normalize_arxiv_id((meta.get("citation_arxiv_id") or [""])[0])
     if not arxiv_id:
         return []
-    return [ClipInput(
-        arxiv_id=arxiv_id,
-        title=(meta.get("citation_title") or [None])[0],
-        url=f"https://arxiv.org/abs/{arxiv_id}",
-        abstract=(meta.get("citation_abstract") or [None])[0],
-        authors=[_first_last(a) for a in meta.get("citation_author", [])],
-        source_site="arxiv.org",
-    )]
+    return [
+        ClipInput(
+            arxiv_id=arxiv_id,
+            title=(meta.get("citation_title") or [None])[0],
+            url=f"https://arxiv.org/abs/{arxiv_id}",
+            abstract=(meta.get("citation_abstract") or [None])[0],
+            authors=[_first_last(a) for a in meta.get("citation_author", [])],
+            source_site="arxiv.org",
+        )
+    ]
 
 
 def _any_links(soup: BeautifulSoup) -> list[ClipInput]:

@@ -9,8 +9,10 @@ from sync.records import ClipInput
 from sync.text import collapse_whitespace
 
 # Old-style archives, so that a bare "word/1234567" in prose is not taken for an id.
-_ARCHIVES = (r"(?:astro-ph|cond-mat|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math-ph|math|nlin|nucl-ex|nucl-th|"
-             r"physics|quant-ph|q-bio|q-fin|cs|stat)(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?")
+_ARCHIVES = (
+    r"(?:astro-ph|cond-mat|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math-ph|math|nlin|nucl-ex|nucl-th|"
+    r"physics|quant-ph|q-bio|q-fin|cs|stat)(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?"
+)
 _LINKED_ID = re.compile(
     rf"(?:arxiv\.org/(?:abs|pdf|html)/|huggingface\.co/papers/|10\.48550/arxiv\.|arxiv:\s*)({ID_PATTERN})",
     re.IGNORECASE,

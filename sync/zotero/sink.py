@@ -222,8 +222,14 @@ class ZoteroSink:
         client, _, _, _ = self._open()
         for chunk in batches(jobs):
             versions = {obj["key"]: obj["version"] for obj in client.items_by_key([note_key(j.key) for j in chunk])}
-            writes = [(job, {"key": note_key(job.key), "version": versions[note_key(job.key)],
-                             "note": note_html(job.request)}) for job in chunk if note_key(job.key) in versions]
+            writes = [
+                (
+                    job,
+                    {"key": note_key(job.key), "version": versions[note_key(job.key)], "note": note_html(job.request)},
+                )
+                for job in chunk
+                if note_key(job.key) in versions
+            ]
             results = read_results(client.write_items([obj for _, obj in writes]), len(writes)) if writes else []
             for (job, _), result in zip(writes, results, strict=True):
                 if not (result.ok or result.exists):

@@ -43,8 +43,14 @@ def make_service(tmp_path, sleeps):
     services = []
 
     def make(url: str, **kwargs) -> ArxivService:
-        options = {"delay": 0.0, "state_dir": tmp_path / "state", "backoff_base": 0.01, "timeout": 5.0,
-                   "sleep": sleeps.append, **kwargs}
+        options = {
+            "delay": 0.0,
+            "state_dir": tmp_path / "state",
+            "backoff_base": 0.01,
+            "timeout": 5.0,
+            "sleep": sleeps.append,
+            **kwargs,
+        }
         service = ArxivService(api_url=url, **options)
         services.append(service)
         return service

@@ -30,8 +30,12 @@ def test_parse_source_keeps_hf_extras_when_given_a_saved_daily_papers_page():
     clips = parse_source((DIGESTS / "hf-daily-papers.html").read_text(), filename="hf-daily-papers.html")
 
     assert [c.arxiv_id for c in clips] == ["2403.12943", "2310.17966"]  # the repeated paper is merged
-    assert clips[0].extra == {"upvotes": 42, "project_page": "https://vid2robot.github.io",
-                              "published_at": "2024-03-19T17:47:37.000Z", "submitted_by": "AK"}
+    assert clips[0].extra == {
+        "upvotes": 42,
+        "project_page": "https://vid2robot.github.io",
+        "published_at": "2024-03-19T17:47:37.000Z",
+        "submitted_by": "AK",
+    }
     assert clips[1].extra["github"] == "https://github.com/LeapLabTHU/FamO2O"
     assert clips[0].authors == ["Vidhi Jain", "Yonatan Bisk"]
     assert clips[0].abstract.startswith("While large-scale robotic systems")

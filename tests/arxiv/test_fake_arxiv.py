@@ -6,8 +6,11 @@ import pytest
 import requests
 from lxml import etree
 
-NS = {"a": "http://www.w3.org/2005/Atom", "os": "http://a9.com/-/spec/opensearch/1.1/",
-      "arxiv": "http://arxiv.org/schemas/atom"}
+NS = {
+    "a": "http://www.w3.org/2005/Atom",
+    "os": "http://a9.com/-/spec/opensearch/1.1/",
+    "arxiv": "http://arxiv.org/schemas/atom",
+}
 
 
 def _get(fake, **params):

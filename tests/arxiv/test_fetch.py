@@ -25,7 +25,9 @@ def test_fetch_leaves_unknown_ids_out_after_asking_again(fake, make_service):
 
     assert list(papers) == ["2403.12943", "2408.03906"]
     assert [r.params["id_list"] for r in fake.requests] == [
-        "2403.12943,2403.99999,2408.03906", "2403.99999", "2403.99999"
+        "2403.12943,2403.99999,2408.03906",
+        "2403.99999",
+        "2403.99999",
     ]
 
 

@@ -32,8 +32,9 @@ def test_resolve_titles_gives_the_same_result_when_20_percent_of_requests_fail(
     corpus, make_service, sample_queries, truth, seed
 ):
     with FakeArxiv(corpus=corpus) as clean:
-        expected = [(r.status, r.paper and r.paper.arxiv_id) for r in make_service(clean.url).resolve_titles(
-            sample_queries)]
+        expected = [
+            (r.status, r.paper and r.paper.arxiv_id) for r in make_service(clean.url).resolve_titles(sample_queries)
+        ]
     with FakeArxiv(corpus=corpus, fault_rate=0.2, seed=seed) as flaky:
         service = make_service(flaky.url, short_retries=8)
         results = service.resolve_titles(sample_queries)
@@ -100,8 +101,10 @@ def test_resolve_titles_ranks_candidates_when_it_needs_review(fake, make_service
 
 
 def test_resolve_titles_refuses_same_title_papers_when_the_abstract_differs(fake, make_service):
-    abstract = ("We count emperor penguins on sea ice from satellite images with a small convolutional network "
-                "and release the annotated colonies of four Antarctic winters.")
+    abstract = (
+        "We count emperor penguins on sea ice from satellite images with a small convolutional network "
+        "and release the annotated colonies of four Antarctic winters."
+    )
     query = TitleQuery(title="Mirror Descent Policy Optimization", abstract=abstract)
 
     (result,) = make_service(fake.url).resolve_titles([query])

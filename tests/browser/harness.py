@@ -73,10 +73,20 @@ def launch(playwright: Playwright, profile: Path, pages: PageServer, extension: 
     if not CHROMIUM.exists():
         raise RuntimeError(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)")
     ctx = playwright.chromium.launch_persistent_context(
-        str(profile), executable_path=str(CHROMIUM), headless=True,
-        args=[f"--disable-extensions-except={extension}", f"--load-extension={extension}", "--no-sandbox",
-              "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-              "--no-first-run"])
+        str(profile),
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=[
+            f"--disable-extensions-except={extension}",
+            f"--load-extension={extension}",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    )
     ctx.route(MAPPED_SITES, lambda route: route.fulfill(response=route.fetch(url=pages.local_url(route.request.url))))
     return ctx
 
@@ -145,5 +155,11 @@ class Extension:
 
 def settings_for(server_url: str, token: str) -> dict[str, Any]:
     """Settings with test-sized delays (unpacked extensions may fire alarms this often)."""
-    return {"serverUrl": server_url, "token": token, "retryBaseMs": 200, "retryMaxMs": 1000, "pollIntervalMs": 50,
-            "requestTimeoutMs": 3000}
+    return {
+        "serverUrl": server_url,
+        "token": token,
+        "retryBaseMs": 200,
+        "retryMaxMs": 1000,
+        "pollIntervalMs": 50,
+        "requestTimeoutMs": 3000,
+    }

@@ -24,8 +24,10 @@ BLOG = "https://blog.example/2024/03/reading-list"  # served from 127.0.0.1, whe
 
 
 def server_clips(paperdrop, ids: list[int]) -> list[dict]:
-    request = urllib.request.Request(f"{paperdrop.url}/api/v1/clips?ids={','.join(map(str, ids))}",
-                                     headers={"Authorization": f"Bearer {paperdrop.token}"})
+    request = urllib.request.Request(
+        f"{paperdrop.url}/api/v1/clips?ids={','.join(map(str, ids))}",
+        headers={"Authorization": f"Bearer {paperdrop.token}"},
+    )
     with urllib.request.urlopen(request, timeout=5) as response:
         return json.load(response)["clips"]
 
@@ -50,12 +52,13 @@ def open_blog(browser, pages, links: list[tuple[str, str]]):
 
 
 @pytest.mark.parametrize("kind", ["arxiv abs", "hf paper"])
-def test_command_saves_the_paper_of_a_page_through_its_save_button(
-        browser, extension, pages, paperdrop, corpus, kind):
+def test_command_saves_the_paper_of_a_page_through_its_save_button(browser, extension, pages, paperdrop, corpus, kind):
     paperdrop.start()
     paper = corpus[20]
-    url, body = {"arxiv abs": (f"https://arxiv.org/abs/{paper['id']}", html.arxiv_abs(paper)),
-                 "hf paper": (f"https://huggingface.co/papers/{paper['id']}", html.hf_paper(paper))}[kind]
+    url, body = {
+        "arxiv abs": (f"https://arxiv.org/abs/{paper['id']}", html.arxiv_abs(paper)),
+        "hf paper": (f"https://huggingface.co/papers/{paper['id']}", html.hf_paper(paper)),
+    }[kind]
     page = browser.new_page()
     page.goto(pages.put(url, body))
     button = page.locator(".paperdrop-save")
@@ -96,15 +99,27 @@ def test_context_menu_entry_is_registered_for_links(browser, extension):
     wait_until(lambda: extension.worker.evaluate(exists), f"the {MENU_ID} menu entry")
 
 
-@pytest.mark.parametrize("link", ["https://arxiv.org/abs/{id}", "https://arxiv.org/pdf/{id}v2",
-                                  "https://huggingface.co/papers/{id}", "https://doi.org/10.48550/arXiv.{id}"])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://arxiv.org/abs/{id}",
+        "https://arxiv.org/pdf/{id}v2",
+        "https://huggingface.co/papers/{id}",
+        "https://doi.org/10.48550/arXiv.{id}",
+    ],
+)
 def test_context_menu_saves_the_linked_paper_to_bibtex(browser, extension, pages, paperdrop, corpus, link):
     paperdrop.start()
     paper, other = corpus[25], corpus[26]
     link_url = link.format(id=paper["id"])
     page = open_blog(browser, pages, [(link_url, paper["title"]), (f"https://arxiv.org/abs/{other['id']}", "x")])
-    info = {"menuItemId": MENU_ID, "linkUrl": link_url, "linkText": paper["title"], "pageUrl": page.url,
-            "editable": False}
+    info = {
+        "menuItemId": MENU_ID,
+        "linkUrl": link_url,
+        "linkText": paper["title"],
+        "pageUrl": page.url,
+        "editable": False,
+    }
     result = extension.click_menu(page, info)
     assert result["ok"] and not result.get("queued")
     clip = wait_delivered(paperdrop, result["clips"][0]["id"])

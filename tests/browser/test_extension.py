@@ -59,10 +59,13 @@ def test_extension_decorates_papers_after_a_client_side_navigation(browser, exte
     page.goto(pages.put("https://huggingface.co/papers/date/2024-03-20", html.hf_daily(corpus[:3])))
     expect(page.locator(".paperdrop-save")).to_have_count(3)
     cards = "".join(html.hf_card(p) for p in corpus[3:8])
-    page.evaluate("""cards => {
+    page.evaluate(
+        """cards => {
         history.pushState({}, '', '/papers/date/2024-03-21');
         document.querySelector('.grid').innerHTML = cards;
-    }""", cards)
+    }""",
+        cards,
+    )
     expect(page.locator("article .paperdrop-save")).to_have_count(5)
 
 
@@ -99,7 +102,8 @@ def test_extension_popup_saves_all_papers_of_a_30_paper_page(browser, extension,
 
 
 def test_extension_queues_saves_while_the_server_is_down_and_delivers_each_once(
-        browser, extension, pages, paperdrop, corpus):
+    browser, extension, pages, paperdrop, corpus
+):
     papers = corpus[50:53]
     page = browser.new_page()
     page.goto(pages.put("https://arxiv.org/list/cs.LG/new", html.arxiv_listing(papers)))

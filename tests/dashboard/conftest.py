@@ -46,23 +46,39 @@ def signed_in(client):
 
 
 def record(arxiv_id: str, title: str, **fields) -> PaperRecord:
-    values = {"version": 1, "authors": ["Ada Lovelace", "Alan Turing"], "abstract": "An abstract.",
-              "published": datetime(2024, 3, 19, tzinfo=UTC), "updated": datetime(2024, 3, 20, tzinfo=UTC),
-              "primary_category": "cs.RO", "categories": ["cs.RO", "cs.LG"],
-              "abs_url": f"https://arxiv.org/abs/{arxiv_id}", "pdf_url": f"https://arxiv.org/pdf/{arxiv_id}"}
+    values = {
+        "version": 1,
+        "authors": ["Ada Lovelace", "Alan Turing"],
+        "abstract": "An abstract.",
+        "published": datetime(2024, 3, 19, tzinfo=UTC),
+        "updated": datetime(2024, 3, 20, tzinfo=UTC),
+        "primary_category": "cs.RO",
+        "categories": ["cs.RO", "cs.LG"],
+        "abs_url": f"https://arxiv.org/abs/{arxiv_id}",
+        "pdf_url": f"https://arxiv.org/pdf/{arxiv_id}",
+    }
     values.update(fields)
     return PaperRecord(arxiv_id=arxiv_id, title=title, **values)
 
 
-def add_paper(rt, arxiv_id: str, title: str, deliveries: dict[str, dict] | None = None,
-              source_url: str | None = "https://huggingface.co/papers", **fields) -> int:
+def add_paper(
+    rt,
+    arxiv_id: str,
+    title: str,
+    deliveries: dict[str, dict] | None = None,
+    source_url: str | None = "https://huggingface.co/papers",
+    **fields,
+) -> int:
     """A resolved clip, its paper and deliveries with the given columns (target spec -> column values)."""
     deliveries = deliveries if deliveries is not None else {default_target(rt): {"state": "pending"}}
     with rt.db.session() as session:
         paper, _ = upsert_paper(session, record(arxiv_id, title, **fields))
         for target, columns in deliveries.items():
-            (stored,) = store_clips(session, [ClipInput(arxiv_id=arxiv_id, source_url=source_url,
-                                                        source_site="huggingface")], parse_target_spec(target))
+            (stored,) = store_clips(
+                session,
+                [ClipInput(arxiv_id=arxiv_id, source_url=source_url, source_site="huggingface")],
+                parse_target_spec(target),
+            )
             clip = session.get(Clip, stored.id)
             clip.status, clip.paper_id = "resolved", paper.id
             delivery, _ = ensure_delivery(session, paper, target)
@@ -71,8 +87,7 @@ def add_paper(rt, arxiv_id: str, title: str, deliveries: dict[str, dict] | None 
         return paper.id
 
 
-def add_review_clip(rt, title: str, candidates: list[tuple[PaperRecord, float, list[str]]],
-                    **fields) -> int:
+def add_review_clip(rt, title: str, candidates: list[tuple[PaperRecord, float, list[str]]], **fields) -> int:
     with rt.db.session() as session:
         (stored,) = store_clips(session, [ClipInput(title=title, **fields)], parse_target_spec(default_target(rt)))
         clip = session.get(Clip, stored.id)

@@ -128,8 +128,9 @@ def test_dashboard_accepts_the_csrf_token_in_a_header(signed_in):
 
 
 def test_dashboard_refuses_a_form_posted_from_another_origin(signed_in):
-    response = signed_in.post("/sign-out", data={"csrf_token": page_csrf(signed_in)},
-                              headers={"Origin": "https://evil.example"})
+    response = signed_in.post(
+        "/sign-out", data={"csrf_token": page_csrf(signed_in)}, headers={"Origin": "https://evil.example"}
+    )
 
     assert response.status_code == 403
 

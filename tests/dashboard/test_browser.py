@@ -18,12 +18,20 @@ from tests.support.server import ServerProcess, base_env, paperdrop_command
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's package; `playwright install` cannot download browsers here
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "dashboard"
 WAIT_MS = 30_000
-DIGEST = ("Mirror Descent Policy Optimization\n\nWe study mirror descent for policy optimization.\n\n"
-          "A Theory of Teacup Gravity\n\nWe show that teacups attract biscuits.\n")
+DIGEST = (
+    "Mirror Descent Policy Optimization\n\nWe study mirror descent for policy optimization.\n\n"
+    "A Theory of Teacup Gravity\n\nWe show that teacups attract biscuits.\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +87,9 @@ def test_dashboard_import_shows_progress_live_until_delivered(page, arxiv, tmp_p
         shot(page, "import-progress-waiting")
 
         env = base_env(home, {"PAPERDROP_ARXIV_API_URL": arxiv.url})
-        worker = subprocess.Popen(paperdrop_command("worker"), env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
+        worker = subprocess.Popen(
+            paperdrop_command("worker"), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             expect(page.locator("#status")).to_have_text("Done: 2 delivered.", timeout=WAIT_MS)
         finally:

@@ -83,10 +83,13 @@ def test_import_to_another_target_spec(signed_in, rt):
     assert [c.target for c in clips(rt)] == ["zotero:Reading/Robotics"]
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"text": "   "}, "No papers found."),
-    ({"text": "2403.12943", "target_other": "dropbox:papers"}, "Unknown target 'dropbox:papers'."),
-])
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"text": "   "}, "No papers found."),
+        ({"text": "2403.12943", "target_other": "dropbox:papers"}, "Unknown target 'dropbox:papers'."),
+    ],
+)
 def test_import_refuses_input_it_cannot_use(signed_in, rt, fields, message):
     response = submit(signed_in, **fields)
 
@@ -145,8 +148,9 @@ def test_import_progress_rejects_a_malformed_batch(signed_in, batch):
     assert signed_in.get(f"/import/{batch}/progress").status_code == 404
 
 
-@pytest.mark.parametrize(("ids", "batch"), [([1], "1"), ([3, 4, 5, 9], "3-5,9"), ([9, 3, 4, 4], "3-4,9"),
-                                            ([1, 3, 5], "1,3,5")])
+@pytest.mark.parametrize(
+    ("ids", "batch"), [([1], "1"), ([3, 4, 5, 9], "3-5,9"), ([9, 3, 4, 4], "3-4,9"), ([1, 3, 5], "1,3,5")]
+)
 def test_batch_encoding_round_trips(ids, batch):
     assert encode_batch(ids) == batch
     assert decode_batch(batch) == sorted(set(ids))

@@ -19,13 +19,25 @@ def text(response) -> str:
 
 def test_library_shows_each_paper_with_its_state_per_target(signed_in, rt):
     bib = default_target(rt)
-    add_paper(rt, "2403.12943", "Vid2Robot: End-to-end Video-conditioned Policy Learning", {
-        bib: {"state": "delivered", "remote_key": "lovelace2024vid2robot"},
-        ZOTERO: {"state": "pending", "next_attempt_at": datetime(2030, 1, 2, 3, 4, tzinfo=UTC),
-                 "last_error": "Zotero answered 503."},
-    })
-    add_paper(rt, "2408.03906", "Achieving Human Level Competitive Robot Table Tennis",
-              {bib: {"state": "failed", "last_error": "The file is not writable."}})
+    add_paper(
+        rt,
+        "2403.12943",
+        "Vid2Robot: End-to-end Video-conditioned Policy Learning",
+        {
+            bib: {"state": "delivered", "remote_key": "lovelace2024vid2robot"},
+            ZOTERO: {
+                "state": "pending",
+                "next_attempt_at": datetime(2030, 1, 2, 3, 4, tzinfo=UTC),
+                "last_error": "Zotero answered 503.",
+            },
+        },
+    )
+    add_paper(
+        rt,
+        "2408.03906",
+        "Achieving Human Level Competitive Robot Table Tennis",
+        {bib: {"state": "failed", "last_error": "The file is not writable."}},
+    )
 
     page = text(signed_in.get("/"))
 
@@ -52,8 +64,7 @@ def test_library_filters_by_state_and_target(signed_in, rt):
 
 @pytest.mark.parametrize("query", ["table tennis", "Lovelace", "2408.03906"])
 def test_library_search_finds_title_words_authors_and_ids(signed_in, rt, query):
-    add_paper(rt, "2408.03906", "Achieving Human Level Competitive Robot Table Tennis",
-              authors=["Ada Lovelace"])
+    add_paper(rt, "2408.03906", "Achieving Human Level Competitive Robot Table Tennis", authors=["Ada Lovelace"])
     add_paper(rt, "2403.12943", "Vid2Robot", authors=["Grace Hopper"])
 
     page = text(signed_in.get("/", query_string={"q": query}))
@@ -101,10 +112,17 @@ def test_page_never_links_a_javascript_source_url(signed_in, rt):
 def test_paper_page_shows_metadata_clips_deliveries_and_remote_identity(signed_in, rt):
     rt.settings.values["zotero_library_id"] = "475425"
     bib = default_target(rt)
-    paper = add_paper(rt, "2403.12943", "Vid2Robot", {
-        bib: {"state": "delivered", "remote_key": "lovelace2024vid2robot", "attempts": 1},
-        ZOTERO: {"state": "delivered", "remote_key": "ABCD2345", "remote_version": 7, "attempts": 2},
-    }, comment="Robotics: Science and Systems 2024", doi="10.1234/rss.2024")
+    paper = add_paper(
+        rt,
+        "2403.12943",
+        "Vid2Robot",
+        {
+            bib: {"state": "delivered", "remote_key": "lovelace2024vid2robot", "attempts": 1},
+            ZOTERO: {"state": "delivered", "remote_key": "ABCD2345", "remote_version": 7, "attempts": 2},
+        },
+        comment="Robotics: Science and Systems 2024",
+        doi="10.1234/rss.2024",
+    )
 
     page = text(signed_in.get(f"/papers/{paper}"))
 
@@ -118,8 +136,12 @@ def test_paper_page_shows_metadata_clips_deliveries_and_remote_identity(signed_i
 
 
 def test_paper_page_offers_bibtex_under_the_delivered_citekey(signed_in, rt):
-    paper = add_paper(rt, "2403.12943", "Vid2Robot",
-                      {default_target(rt): {"state": "delivered", "remote_key": "lovelace2024vid2robotx"}})
+    paper = add_paper(
+        rt,
+        "2403.12943",
+        "Vid2Robot",
+        {default_target(rt): {"state": "delivered", "remote_key": "lovelace2024vid2robotx"}},
+    )
 
     page = text(signed_in.get(f"/papers/{paper}"))
 
@@ -134,8 +156,12 @@ def test_paper_page_answers_404_for_an_unknown_paper(signed_in):
 
 
 def test_paper_retry_requeues_failed_deliveries_and_enqueues_them(signed_in, rt):
-    paper = add_paper(rt, "2403.12943", "Vid2Robot",
-                      {default_target(rt): {"state": "failed", "attempts": 10, "last_error": "disk full"}})
+    paper = add_paper(
+        rt,
+        "2403.12943",
+        "Vid2Robot",
+        {default_target(rt): {"state": "failed", "attempts": 10, "last_error": "disk full"}},
+    )
     before = rt.queue.pending()
 
     response = signed_in.post(f"/papers/{paper}/retry", data={"csrf_token": page_csrf(signed_in)})

@@ -17,12 +17,24 @@ def text(response) -> str:
 @pytest.fixture
 def clip_id(rt):
     candidates = [
-        (record("2403.12943", "Vid2Robot: End-to-end Video-conditioned Policy Learning",
-                authors=["Vidhi Jain", "Maria Attarian"]), 0.83, ["title 0.83", "1/2 authors"]),
+        (
+            record(
+                "2403.12943",
+                "Vid2Robot: End-to-end Video-conditioned Policy Learning",
+                authors=["Vidhi Jain", "Maria Attarian"],
+            ),
+            0.83,
+            ["title 0.83", "1/2 authors"],
+        ),
         (record("2408.03906", "Achieving Human Level Competitive Robot Table Tennis"), 0.61, ["title 0.61"]),
     ]
-    return add_review_clip(rt, "Vid2Robot: Video-conditioned Policy Learning", candidates,
-                           source_url="https://huggingface.co/papers/date/2024-03-20", source_site="huggingface")
+    return add_review_clip(
+        rt,
+        "Vid2Robot: Video-conditioned Policy Learning",
+        candidates,
+        source_url="https://huggingface.co/papers/date/2024-03-20",
+        source_site="huggingface",
+    )
 
 
 def test_review_lists_each_clip_with_ranked_candidates_and_why(signed_in, clip_id):
@@ -47,8 +59,9 @@ def test_review_count_shows_in_the_navigation(signed_in, clip_id):
 def test_review_choose_settles_the_clip_and_enqueues_it(signed_in, rt, clip_id):
     before = rt.queue.pending()
 
-    response = signed_in.post(f"/review/{clip_id}/choose",
-                              data={"csrf_token": page_csrf(signed_in), "arxiv_id": "2403.12943"})
+    response = signed_in.post(
+        f"/review/{clip_id}/choose", data={"csrf_token": page_csrf(signed_in), "arxiv_id": "2403.12943"}
+    )
 
     assert response.status_code == 303 and response.headers["Location"] == "/review"
     clip = get_clip(rt, clip_id)
@@ -69,15 +82,18 @@ def test_review_choice_is_resolved_through_arxiv(signed_in, rt, clip_id):
 
 
 def test_review_accepts_an_entered_arxiv_link(signed_in, rt, clip_id):
-    signed_in.post(f"/review/{clip_id}/choose",
-                   data={"csrf_token": page_csrf(signed_in), "arxiv_id": " https://arxiv.org/abs/2409.12192v2 "})
+    signed_in.post(
+        f"/review/{clip_id}/choose",
+        data={"csrf_token": page_csrf(signed_in), "arxiv_id": " https://arxiv.org/abs/2409.12192v2 "},
+    )
 
     assert get_clip(rt, clip_id).arxiv_id == "2409.12192"
 
 
 def test_review_refuses_an_entry_that_is_not_an_arxiv_id(signed_in, rt, clip_id):
-    response = signed_in.post(f"/review/{clip_id}/choose",
-                              data={"csrf_token": page_csrf(signed_in), "arxiv_id": "not an id"})
+    response = signed_in.post(
+        f"/review/{clip_id}/choose", data={"csrf_token": page_csrf(signed_in), "arxiv_id": "not an id"}
+    )
 
     assert response.headers["Location"] == f"/review#clip-{clip_id}"
     assert get_clip(rt, clip_id).status == "needs_review"

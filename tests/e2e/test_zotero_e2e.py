@@ -21,9 +21,13 @@ COLLECTION = "Reading/Robotics"
 
 def _env(fake_arxiv: FakeArxiv, fake_zotero: FakeZotero) -> dict[str, str]:
     return {
-        "PAPERDROP_ARXIV_API_URL": fake_arxiv.url, "PAPERDROP_ZOTERO_API_URL": fake_zotero.url,
-        "PAPERDROP_ZOTERO_LIBRARY_ID": str(USER_ID), "PAPERDROP_ZOTERO_API_KEY": API_KEY,
-        "PAPERDROP_ZOTERO_TIMEOUT": "0.4", "PAPERDROP_MAX_ATTEMPTS": "40", "PAPERDROP_LEASE_SECONDS": "3",
+        "PAPERDROP_ARXIV_API_URL": fake_arxiv.url,
+        "PAPERDROP_ZOTERO_API_URL": fake_zotero.url,
+        "PAPERDROP_ZOTERO_LIBRARY_ID": str(USER_ID),
+        "PAPERDROP_ZOTERO_API_KEY": API_KEY,
+        "PAPERDROP_ZOTERO_TIMEOUT": "0.4",
+        "PAPERDROP_MAX_ATTEMPTS": "40",
+        "PAPERDROP_LEASE_SECONDS": "3",
     }
 
 
@@ -41,8 +45,9 @@ def _wait_for(predicate, timeout: float, what: str) -> None:
 
 
 def _worker(home: Path, env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(paperdrop_command("worker"), env=base_env(home, env),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        paperdrop_command("worker"), env=base_env(home, env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
 
 
 def _check_items(fake: FakeZotero, papers: list[dict]) -> None:
@@ -63,8 +68,10 @@ def test_import_120_ids_through_faults_and_a_killed_worker_lands_exactly_once(tm
     ids_file = tmp_path / "ids.txt"
     ids_file.write_text("\n".join(p["id"] for p in papers) + "\n")
     home = tmp_path / "home"
-    with FakeArxiv(corpus=load_corpus(), fault_rate=0.15, seed=7) as arxiv, \
-            FakeZotero(stall_seconds=0.8, latency=0.25) as zotero:  # slow enough to crash in the middle
+    with (
+        FakeArxiv(corpus=load_corpus(), fault_rate=0.15, seed=7) as arxiv,
+        FakeZotero(stall_seconds=0.8, latency=0.25) as zotero,
+    ):  # slow enough to crash in the middle
         zotero.add_key(API_KEY, user_id=USER_ID, write=True)
         zotero.set_fault_rate(0.15, seed=11)
         env = _env(arxiv, zotero)
@@ -94,9 +101,15 @@ def test_import_120_ids_through_faults_and_a_killed_worker_lands_exactly_once(tm
 def _as_connector_saved(paper: dict) -> dict:
     """An item the Zotero Connector (or a person) made earlier: no PaperDrop key, not in the collection."""
     first, _, last = paper["authors"][0].rpartition(" ")
-    return {"itemType": "preprint", "title": paper["title"], "url": f"https://arxiv.org/abs/{paper['id']}",
-            "DOI": f"10.48550/arXiv.{paper['id']}", "creators": [
-                {"creatorType": "author", "firstName": first, "lastName": last}], "tags": [], "collections": []}
+    return {
+        "itemType": "preprint",
+        "title": paper["title"],
+        "url": f"https://arxiv.org/abs/{paper['id']}",
+        "DOI": f"10.48550/arXiv.{paper['id']}",
+        "creators": [{"creatorType": "author", "firstName": first, "lastName": last}],
+        "tags": [],
+        "collections": [],
+    }
 
 
 @pytest.mark.timeout(300)
@@ -107,8 +120,9 @@ def test_papers_already_in_the_library_are_added_to_the_collection_not_recreated
         zotero.add_key(API_KEY, user_id=USER_ID, write=True)
         existing = {p["id"]: zotero.add_item(_as_connector_saved(p)) for p in papers[:10]}
         env = _env(arxiv, zotero)
-        result = run_cli(home, "import", *[p["id"] for p in papers], "--to", f"zotero:{COLLECTION}", "--wait",
-                         "--json", env=env)
+        result = run_cli(
+            home, "import", *[p["id"] for p in papers], "--to", f"zotero:{COLLECTION}", "--wait", "--json", env=env
+        )
         assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
         outcomes = {line for line in result.stdout.decode().split('"outcome": ')[1:]}
         assert any(o.startswith('"already_present"') for o in outcomes)

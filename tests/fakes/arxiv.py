@@ -64,7 +64,7 @@ def parse_query(text: str) -> Any:
     while pos < len(text):
         match = _TOKEN_RE.match(text, pos)
         if not match or match.end() == pos:
-            raise QueryError(f"cannot parse query near {text[pos:pos + 20]!r}")
+            raise QueryError(f"cannot parse query near {text[pos : pos + 20]!r}")
         pos = match.end()
         items.append(match.groupdict())
     node, rest = _parse_expr(items)
@@ -186,7 +186,7 @@ FEED_HEAD = (
 def render_feed(entries: list[str], total: int, start: int, per_page: int, query: str) -> bytes:
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     head = (
-        f'  <id>https://arxiv.org/api/{abs(hash(query)) % 10**12}</id>\n  <title>arXiv Query: {escape(query)}</title>\n'
+        f"  <id>https://arxiv.org/api/{abs(hash(query)) % 10**12}</id>\n  <title>arXiv Query: {escape(query)}</title>\n"
         f"  <updated>{now}</updated>\n"
         f'  <link href="https://arxiv.org/api/query" rel="self" type="application/atom+xml"/>\n'
         f"  <opensearch:itemsPerPage>{per_page}</opensearch:itemsPerPage>\n"

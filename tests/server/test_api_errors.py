@@ -28,18 +28,25 @@ CASES = [
     ("malformed json", dict(raw='{"papers": ['), 400, "malformed_json"),
     ("not json", dict(raw="papers=1", content_type="text/plain"), 415, "unsupported_media_type"),
     ("unknown top field", dict(body={"papers": [{"arxiv_id": "2403.12943"}], "x": 1}), 422, "invalid_request"),
-    ("unknown paper field", dict(body={"papers": [{"arxiv_id": "2403.12943", "doi": "x"}]}), 422,
-     "invalid_request"),
+    ("unknown paper field", dict(body={"papers": [{"arxiv_id": "2403.12943", "doi": "x"}]}), 422, "invalid_request"),
     ("wrong type", dict(body={"papers": [{"title": 5}]}), 422, "invalid_request"),
     ("papers not a list", dict(body={"papers": "2403.12943"}), 422, "invalid_request"),
     ("empty papers", dict(body={"papers": []}), 422, "invalid_request"),
     ("too many papers", dict(body={"papers": [{"arxiv_id": "2403.12943"}] * 501}), 422, "invalid_request"),
     ("no id nor title", dict(body={"papers": [{"abstract": "x"}]}), 422, "invalid_request"),
     ("malformed id", dict(body={"papers": [{"arxiv_id": "2403.1294x"}]}), 422, "invalid_request"),
-    ("body over 1 MB", dict(body={"papers": [{"title": "t", "abstract": "a" * 40_000}] * 30}), 413,
-     "payload_too_large"),
-    ("unknown target", dict(body={"papers": [{"arxiv_id": "2403.12943"}], "target": "dropbox:x"}), 400,
-     "invalid_input"),
+    (
+        "body over 1 MB",
+        dict(body={"papers": [{"title": "t", "abstract": "a" * 40_000}] * 30}),
+        413,
+        "payload_too_large",
+    ),
+    (
+        "unknown target",
+        dict(body={"papers": [{"arxiv_id": "2403.12943"}], "target": "dropbox:x"}),
+        400,
+        "invalid_input",
+    ),
 ]
 
 
@@ -95,8 +102,7 @@ def test_resolve_rejects_malformed_id(client, auth):
 
 def test_health_needs_no_token_but_everything_else_does(client):
     assert client.get("/api/v1/health").status_code == 200
-    for path in ("/api/v1/papers", "/api/v1/targets", "/api/v1/openapi.json", "/api/v1/export.bib",
-                 "/api/v1/clips/1"):
+    for path in ("/api/v1/papers", "/api/v1/targets", "/api/v1/openapi.json", "/api/v1/export.bib", "/api/v1/clips/1"):
         response = client.get(path)
         assert response.status_code == 401, path
         assert response.get_json()["error"]["code"] == "unauthorized"

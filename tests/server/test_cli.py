@@ -21,6 +21,7 @@ def cli(home, fake_arxiv):
 
     def invoke(*args, input=None):
         return runner.invoke(main, list(args), env=env, input=input, catch_exceptions=False)
+
     return invoke
 
 
@@ -95,8 +96,9 @@ def test_export_prints_the_delivered_entries(cli):
 
 
 def test_token_prints_and_rotates(home, fake_arxiv):
-    env = {k: v for k, v in base_env(home, {"PAPERDROP_ARXIV_API_URL": fake_arxiv.url}).items()
-           if k != "PAPERDROP_TOKEN"}
+    env = {
+        k: v for k, v in base_env(home, {"PAPERDROP_ARXIV_API_URL": fake_arxiv.url}).items() if k != "PAPERDROP_TOKEN"
+    }
     runner = CliRunner()
     first = runner.invoke(main, ["token"], env={**env, "PAPERDROP_TOKEN": ""}).output.strip()
     assert first == (home / "token").read_text().strip()
@@ -118,8 +120,9 @@ def test_targets_reports_reachability_and_exit_code(cli, home, tmp_path):
 
 def test_import_sample_digest_in_a_real_process(home, fake_arxiv, tmp_path):
     out = tmp_path / "out.bib"
-    result = run_cli(home, "import", str(SAMPLE), "--to", f"bibtex:{out}", "--wait",
-                     env={"PAPERDROP_ARXIV_API_URL": fake_arxiv.url})
+    result = run_cli(
+        home, "import", str(SAMPLE), "--to", f"bibtex:{out}", "--wait", env={"PAPERDROP_ARXIV_API_URL": fake_arxiv.url}
+    )
     assert result.returncode == 0, result.stderr.decode()
     assert b"30 papers to bibtex:" in result.stdout and b"30 delivered" in result.stdout
     assert out.read_text().count("@misc{") == 30
@@ -132,8 +135,9 @@ def test_import_sample_digest_through_injected_faults_gives_the_same_result(home
     out = tmp_path / "out.bib"
     with FakeArxiv(corpus=load_corpus(), fault_rate=0.2, seed=3) as fake:
         fake.inject("503", ("429", 0), "empty", "drop")  # one of each kind first, then 20 % at random
-        result = run_cli(home, "import", str(SAMPLE), "--to", f"bibtex:{out}", "--wait",
-                         env={"PAPERDROP_ARXIV_API_URL": fake.url})
+        result = run_cli(
+            home, "import", str(SAMPLE), "--to", f"bibtex:{out}", "--wait", env={"PAPERDROP_ARXIV_API_URL": fake.url}
+        )
         faults = [r for r in fake.requests if r.fault]
     assert result.returncode == 0, result.stderr.decode()
     assert b"30 delivered" in result.stdout

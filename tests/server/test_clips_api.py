@@ -14,8 +14,14 @@ def post(client, papers, target=None):
 
 
 def test_post_clips_answers_202_in_order(client, rt):
-    response = post(client, [{"arxiv_id": "2403.12943"}, {"title": "Policy-Guided Diffusion"},
-                             {"url": "https://huggingface.co/papers/2408.03906"}])
+    response = post(
+        client,
+        [
+            {"arxiv_id": "2403.12943"},
+            {"title": "Policy-Guided Diffusion"},
+            {"url": "https://huggingface.co/papers/2408.03906"},
+        ],
+    )
     assert response.status_code == 202
     clips = response.get_json()["clips"]
     assert [c["status"] for c in clips] == ["received"] * 3
@@ -63,8 +69,11 @@ def test_post_clips_enqueues_after_commit(client, rt):
 
 def test_post_clips_accepts_extension_origins(client):
     for origin in ("chrome-extension://abcdefghijklmnop", "moz-extension://1234-5678"):
-        response = client.post("/api/v1/clips", json={"papers": [{"arxiv_id": "2403.12943"}]},
-                               headers={"Authorization": f"Bearer {TOKEN}", "Origin": origin})
+        response = client.post(
+            "/api/v1/clips",
+            json={"papers": [{"arxiv_id": "2403.12943"}]},
+            headers={"Authorization": f"Bearer {TOKEN}", "Origin": origin},
+        )
         assert response.status_code == 202
 
 
@@ -87,8 +96,10 @@ def test_openapi_describes_every_route(app, client, auth):
             assert (path, method.lower()) in documented, (path, method)
     schema = doc["components"]["schemas"]["ClipsIn"]
     assert schema["additionalProperties"] is False
-    assert doc["paths"]["/api/v1/clips"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"] \
+    assert (
+        doc["paths"]["/api/v1/clips"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
         == "#/components/schemas/ClipsIn"
+    )
 
 
 def test_health_reports_version_and_queue(client):

@@ -23,7 +23,8 @@ def test_defaults_live_in_the_data_directory(tmp_path):
 
 def test_environment_beats_config_file_beats_defaults(tmp_path):
     (tmp_path / "paperdrop.toml").write_text(
-        'arxiv_delay = 5\nzotero_library_id = "42"\n[targets]\nrobotics = "zotero:Reading/Robotics"\n')
+        'arxiv_delay = 5\nzotero_library_id = "42"\n[targets]\nrobotics = "zotero:Reading/Robotics"\n'
+    )
     settings = load_settings(environ={"PAPERDROP_HOME": str(tmp_path), "PAPERDROP_ARXIV_DELAY": "7"})
     assert settings.arxiv_delay == 7.0 and settings.zotero_library_id == "42"
     assert str(settings.resolve_target("robotics")) == "zotero:Reading/Robotics"
@@ -36,10 +37,14 @@ def test_config_path_from_environment(tmp_path):
     assert str(settings.resolve_target(None)) == "zotero:Inbox"
 
 
-@pytest.mark.parametrize("content,words", [
-    ("arxiv_delay = [", "TOML"), ("unknown_thing = 1\n", "unknown_thing"),
-    ('zotero_library_type = "team"\n', "user"),
-])
+@pytest.mark.parametrize(
+    "content,words",
+    [
+        ("arxiv_delay = [", "TOML"),
+        ("unknown_thing = 1\n", "unknown_thing"),
+        ('zotero_library_type = "team"\n', "user"),
+    ],
+)
 def test_bad_config_file_says_what_to_fix(tmp_path, content, words):
     (tmp_path / "paperdrop.toml").write_text(content)
     with pytest.raises(ConfigurationError) as info:

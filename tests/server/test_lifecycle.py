@@ -61,8 +61,7 @@ def test_unknown_id_fails_at_once_with_the_reason(rt):
 def test_transient_arxiv_failure_backs_off_then_fails_after_budget(home, fake_arxiv):
     from server.runtime import Runtime
 
-    rt = Runtime(make_settings(home, arxiv_api_url=fake_arxiv.url, max_attempts=2, retry_base=60,
-                                 retry_max=3600))
+    rt = Runtime(make_settings(home, arxiv_api_url=fake_arxiv.url, max_attempts=2, retry_base=60, retry_max=3600))
     fake_arxiv.inject(*["503"] * 40)
     [clip_id] = store(rt, ClipInput(arxiv_id="2403.12943"))
     resolve_clips(rt, [clip_id])
@@ -128,8 +127,9 @@ class ScriptedSink:
         step = self.script.pop(0)
         if isinstance(step, Exception):
             raise step
-        return [DeliveryOutcome(r.delivery_id, step, remote_key=r.remote_key, error=f"scripted {step}")
-                for r in requests]
+        return [
+            DeliveryOutcome(r.delivery_id, step, remote_key=r.remote_key, error=f"scripted {step}") for r in requests
+        ]
 
 
 def _resolved_delivery(rt, sink_script):

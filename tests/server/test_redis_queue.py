@@ -21,9 +21,11 @@ def redis_url(tmp_path: Path):
     # Debian's redis-server (scripts/test installs it); missing, this test fails rather than skips.
     assert Path(REDIS).exists(), "redis-server is missing: apt-get install -y redis-server"
     port = free_port()
-    process = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no", "--dir", str(tmp_path)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
@@ -43,22 +45,38 @@ def test_redis_queue_carries_jobs_between_separate_processes(tmp_path, redis_url
     import redis
 
     home = tmp_path / "home"
-    env = {"PAPERDROP_ARXIV_API_URL": fake_arxiv.url, "PAPERDROP_REDIS_URL": redis_url,
-           "PAPERDROP_SWEEP_INTERVAL": "60"}  # a slow sweep: the jobs must travel through Redis
+    env = {
+        "PAPERDROP_ARXIV_API_URL": fake_arxiv.url,
+        "PAPERDROP_REDIS_URL": redis_url,
+        "PAPERDROP_SWEEP_INTERVAL": "60",
+    }  # a slow sweep: the jobs must travel through Redis
     with ServerProcess(home, env=env, args=("--no-worker",)) as server:
         headers = {"Authorization": f"Bearer {server.token}"}
-        answer = httpx.post(f"{server.url}/api/v1/clips", headers=headers,
-                            json={"papers": [{"arxiv_id": "2403.12943"}, {"arxiv_id": "2408.03906"}]})
+        answer = httpx.post(
+            f"{server.url}/api/v1/clips",
+            headers=headers,
+            json={"papers": [{"arxiv_id": "2403.12943"}, {"arxiv_id": "2408.03906"}]},
+        )
         assert answer.status_code == 202
         ids = [c["id"] for c in answer.json()["clips"]]
         _wait(lambda: redis.Redis.from_url(redis_url).keys("*"), "a job message in Redis")
-        workers = [subprocess.Popen(paperdrop_command("worker"), env=base_env(home, env),
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
+        workers = [
+            subprocess.Popen(
+                paperdrop_command("worker"),
+                env=base_env(home, env),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for _ in range(2)
+        ]
         try:
+
             def delivered() -> bool:
-                clips = httpx.get(f"{server.url}/api/v1/clips", params={"ids": ",".join(map(str, ids))},
-                                  headers=headers).json()["clips"]
+                clips = httpx.get(
+                    f"{server.url}/api/v1/clips", params={"ids": ",".join(map(str, ids))}, headers=headers
+                ).json()["clips"]
                 return all(c["deliveries"] and c["deliveries"][0]["state"] == "delivered" for c in clips)
+
             _wait(delivered, "both papers delivered")
         finally:
             for worker in workers:

@@ -31,20 +31,37 @@ def test_app_without_configured_token_uses_the_generated_one(home, fake_arxiv):
     rt.close()
 
 
-@pytest.mark.parametrize("host,allowed", [
-    ("127.0.0.1:7077", True), ("localhost:7077", True), ("[::1]:7077", True), ("localhost", True),
-    ("LOCALHOST:1", True), ("evil.example", False), ("127.0.0.1.evil.example:7077", False),
-    ("attacker.localhost:7077", False), ("", False),
-])
+@pytest.mark.parametrize(
+    "host,allowed",
+    [
+        ("127.0.0.1:7077", True),
+        ("localhost:7077", True),
+        ("[::1]:7077", True),
+        ("localhost", True),
+        ("LOCALHOST:1", True),
+        ("evil.example", False),
+        ("127.0.0.1.evil.example:7077", False),
+        ("attacker.localhost:7077", False),
+        ("", False),
+    ],
+)
 def test_host_header_must_be_a_local_name(host, allowed):
     assert host_allowed(host, ["localhost", "127.0.0.1", "[::1]"]) is allowed
 
 
-@pytest.mark.parametrize("origin,allowed", [
-    (None, True), ("chrome-extension://abcdefghijklmnopabcdefghijklmnop", True), ("moz-extension://uuid", True),
-    ("http://127.0.0.1:7077", True), ("http://127.0.0.1:8000", False), ("https://evil.example", False),
-    ("null", False), ("file://", False),
-])
+@pytest.mark.parametrize(
+    "origin,allowed",
+    [
+        (None, True),
+        ("chrome-extension://abcdefghijklmnopabcdefghijklmnop", True),
+        ("moz-extension://uuid", True),
+        ("http://127.0.0.1:7077", True),
+        ("http://127.0.0.1:8000", False),
+        ("https://evil.example", False),
+        ("null", False),
+        ("file://", False),
+    ],
+)
 def test_origin_must_be_an_extension_or_the_server_itself(origin, allowed):
     assert origin_allowed(origin, "127.0.0.1:7077") is allowed
 
@@ -57,16 +74,28 @@ def test_token_compare_is_exact():
 
 def test_secrets_never_appear_in_answers_or_logs(home, fake_arxiv, caplog):
     secret_key = "ZOTEROSECRETKEY1234567890"
-    rt = Runtime(make_settings(home, arxiv_api_url=fake_arxiv.url, zotero_api_key=secret_key,
-                               zotero_library_id="1", zotero_api_url="http://127.0.0.1:9",
-                               default_target="zotero:Reading"))
+    rt = Runtime(
+        make_settings(
+            home,
+            arxiv_api_url=fake_arxiv.url,
+            zotero_api_key=secret_key,
+            zotero_library_id="1",
+            zotero_api_url="http://127.0.0.1:9",
+            default_target="zotero:Reading",
+        )
+    )
     client = create_app(runtime=rt).test_client()
     headers = {"Authorization": f"Bearer {TOKEN}"}
     with caplog.at_level(logging.DEBUG):
-        bodies = [client.get(path, headers=headers).get_data(as_text=True) for path in
-                  ("/api/v1/targets", "/api/v1/health", "/api/v1/openapi.json", "/api/v1/papers")]
-        bodies.append(client.post("/api/v1/clips", json={"papers": [{"arxiv_id": "2403.12943"}]},
-                                  headers=headers).get_data(as_text=True))
+        bodies = [
+            client.get(path, headers=headers).get_data(as_text=True)
+            for path in ("/api/v1/targets", "/api/v1/health", "/api/v1/openapi.json", "/api/v1/papers")
+        ]
+        bodies.append(
+            client.post("/api/v1/clips", json={"papers": [{"arxiv_id": "2403.12943"}]}, headers=headers).get_data(
+                as_text=True
+            )
+        )
         bodies.append(client.get("/api/v1/papers", headers={"Authorization": "Bearer wrong"}).get_data(as_text=True))
     for text in bodies + [caplog.text]:
         assert secret_key not in text and TOKEN not in text

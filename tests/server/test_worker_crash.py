@@ -18,8 +18,7 @@ from tests.support.server import base_env, paperdrop_command
 
 def _start_worker(home: Path, fake: FakeArxiv) -> subprocess.Popen:
     env = base_env(home, {"PAPERDROP_ARXIV_API_URL": fake.url, "PAPERDROP_LEASE_SECONDS": "2"})
-    return subprocess.Popen(paperdrop_command("worker"), env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    return subprocess.Popen(paperdrop_command("worker"), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _wait_for(predicate, timeout: float = 30.0) -> None:
@@ -50,9 +49,11 @@ def test_worker_killed_mid_job_loses_nothing(home):
             first.kill()
         second = _start_worker(home, fake)
         try:
+
             def delivered() -> bool:
                 with rt.db.session() as session:
                     return session.query(Delivery).filter_by(state="delivered").count() == 1
+
             _wait_for(delivered)
         finally:
             second.send_signal(signal.SIGTERM)

@@ -23,12 +23,19 @@ def free_port() -> int:
 
 def base_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERDROP_")}
-    env.update({
-        "PAPERDROP_HOME": str(home), "PAPERDROP_TOKEN": TOKEN,
-        "PAPERDROP_ARXIV_DELAY": "0", "PAPERDROP_ARXIV_RETRY_BASE": "0.01",
-        "PAPERDROP_RETRY_BASE": "0.2", "PAPERDROP_RETRY_MAX": "2", "PAPERDROP_SWEEP_INTERVAL": "0.3",
-        "PAPERDROP_LEASE_SECONDS": "3", "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "PAPERDROP_HOME": str(home),
+            "PAPERDROP_TOKEN": TOKEN,
+            "PAPERDROP_ARXIV_DELAY": "0",
+            "PAPERDROP_ARXIV_RETRY_BASE": "0.01",
+            "PAPERDROP_RETRY_BASE": "0.2",
+            "PAPERDROP_RETRY_MAX": "2",
+            "PAPERDROP_SWEEP_INTERVAL": "0.3",
+            "PAPERDROP_LEASE_SECONDS": "3",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     env.update(extra or {})
     return env
 
@@ -41,8 +48,9 @@ def paperdrop_command(*args: str) -> list[str]:
 class ServerProcess:
     """`with ServerProcess(home, env) as server:` then use `server.url` and `server.token`."""
 
-    def __init__(self, home: Path, env: dict[str, str] | None = None, port: int | None = None,
-                 args: tuple[str, ...] = ()):
+    def __init__(
+        self, home: Path, env: dict[str, str] | None = None, port: int | None = None, args: tuple[str, ...] = ()
+    ):
         self.home = Path(home)
         self.env = base_env(self.home, env)
         self.port = port or free_port()
@@ -59,8 +67,12 @@ class ServerProcess:
         self.home.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                paperdrop_command("serve", "--port", str(self.port), *self.args), env=self.env,
-                stdout=log, stderr=subprocess.STDOUT, cwd=str(Path(__file__).resolve().parents[2]))
+                paperdrop_command("serve", "--port", str(self.port), *self.args),
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=str(Path(__file__).resolve().parents[2]),
+            )
         self._wait_ready(timeout)
         return self
 
@@ -97,8 +109,15 @@ class ServerProcess:
         self.stop()
 
 
-def run_cli(home: Path, *args: str, env: dict[str, str] | None = None, input: bytes | None = None,
-            timeout: float = 120.0) -> subprocess.CompletedProcess:
+def run_cli(
+    home: Path, *args: str, env: dict[str, str] | None = None, input: bytes | None = None, timeout: float = 120.0
+) -> subprocess.CompletedProcess:
     """Run one `paperdrop` command to completion."""
-    return subprocess.run(paperdrop_command(*args), env=base_env(home, env), input=input, capture_output=True,
-                          timeout=timeout, cwd=str(Path(__file__).resolve().parents[2]))
+    return subprocess.run(
+        paperdrop_command(*args),
+        env=base_env(home, env),
+        input=input,
+        capture_output=True,
+        timeout=timeout,
+        cwd=str(Path(__file__).resolve().parents[2]),
+    )
