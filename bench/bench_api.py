@@ -33,7 +33,7 @@ from tests.support.server import TOKEN, base_env, free_port, paperdrop_command  
 
 DEV_SERVER = """
 import sys
-from server.app import create_app
+from paperdrop.server.app import create_app
 app = create_app()
 app.run(host="127.0.0.1", port=int(sys.argv[1]), threaded=True)
 """

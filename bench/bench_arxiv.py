@@ -19,9 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sync.arxiv import ArxivService  # noqa: E402
-from sync.arxiv.records import to_paper_record  # noqa: E402
-from sync.records import TitleQuery  # noqa: E402
+from paperdrop.sync.arxiv import ArxivService  # noqa: E402
+from paperdrop.sync.arxiv.records import to_paper_record  # noqa: E402
+from paperdrop.sync.records import TitleQuery  # noqa: E402
+
 from tests.fakes.arxiv import CORPUS_PATH, FakeArxiv, load_corpus  # noqa: E402
 
 PACE = 3.0  # seconds between arXiv requests (terms of use)

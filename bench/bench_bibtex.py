@@ -20,10 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import bibtexparser
 from bibtexparser.bparser import BibTexParser
 from bibtexparser.bwriter import BibTexWriter
-
-from sync.bibtex import BibtexSink, render_entries
-from sync.records import DeliveryRequest, PaperRecord
-from sync.targets import TargetSpec
+from paperdrop.sync.bibtex import BibtexSink, render_entries
+from paperdrop.sync.records import DeliveryRequest, PaperRecord
+from paperdrop.sync.targets import TargetSpec
 
 
 def library_text(count: int) -> str:

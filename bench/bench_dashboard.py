@@ -23,11 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from server.app import create_app  # noqa: E402
-from server.config import load_settings  # noqa: E402
-from server.library import PaperQuery, list_papers  # noqa: E402
-from server.models import Clip, Delivery, Paper  # noqa: E402
-from server.runtime import Runtime  # noqa: E402
+from paperdrop.server.app import create_app  # noqa: E402
+from paperdrop.server.config import load_settings  # noqa: E402
+from paperdrop.server.runtime import Runtime  # noqa: E402
+from paperdrop.server.services.library import PaperQuery, list_papers  # noqa: E402
+from paperdrop.server.store.models import Clip, Delivery, Paper  # noqa: E402
 
 TOKEN = "bench-token-0123456789abcdef"
 ZOTERO = "zotero:Reading/Robotics"

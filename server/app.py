@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-
-from . import api, dashboard, errors, security
-from .config import Settings, load_settings
-from .runtime import Runtime
+from paperdrop.server import dashboard, errors, security
+from paperdrop.server.api import routes as api
+from paperdrop.server.config import Settings, load_settings
+from paperdrop.server.runtime import Runtime
 
 
 def create_app(settings: Settings | dict[str, Any] | None = None, *, runtime: Runtime | None = None) -> Flask:

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-
-from sync.errors import ConfigurationError
-from sync.targets import TargetSpec, parse_target_spec
+from paperdrop.sync.errors import ConfigurationError
+from paperdrop.sync.targets import TargetSpec, parse_target_spec
 
 ENV_PREFIX = "PAPERDROP_"
 

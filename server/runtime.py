@@ -10,11 +10,10 @@ import threading
 from functools import cached_property
 from pathlib import Path
 
-from sync.targets import TargetSpec
-
-from .config import Settings, load_settings
-from .db import Database
-from .work import RetryPolicy
+from paperdrop.server.config import Settings, load_settings
+from paperdrop.server.store.db import Database
+from paperdrop.server.store.leases import RetryPolicy
+from paperdrop.sync.targets import TargetSpec
 
 log = logging.getLogger(__name__)
 
@@ -43,21 +42,20 @@ class Runtime:
 
     @cached_property
     def queue(self):
-        from .queue import JobQueue
+        from paperdrop.server.jobs.queue import JobQueue
 
         return JobQueue(self)
 
     @cached_property
     def intake(self):
-        from .intake import IntakeWriter
+        from paperdrop.server.store.intake import IntakeWriter
 
         return IntakeWriter(self.db)
 
     @cached_property
     def arxiv(self):
-        from sync.arxiv import ArxivService
-
-        from . import __version__
+        from paperdrop.server import __version__
+        from paperdrop.sync.arxiv import ArxivService
 
         s = self.settings
         return ArxivService(
@@ -80,7 +78,7 @@ class Runtime:
     def _make_sink(self, spec: TargetSpec):
         s = self.settings
         if spec.kind == "zotero":
-            from sync.zotero import ZoteroConfig, ZoteroSink
+            from paperdrop.sync.zotero import ZoteroConfig, ZoteroSink
 
             config = ZoteroConfig(
                 library_id=s.zotero_library_id,
@@ -89,12 +87,12 @@ class Runtime:
                 api_url=s.zotero_api_url,
             )
             return ZoteroSink(config, spec, state_dir=self.state_dir("zotero"), timeout=s.zotero_timeout)
-        from sync.bibtex import BibtexSink
+        from paperdrop.sync.bibtex import BibtexSink
 
         return BibtexSink(spec, state_dir=self.state_dir("bibtex"), options=self.bibtex_options())
 
     def bibtex_options(self):
-        from sync.bibtex import BibtexOptions
+        from paperdrop.sync.bibtex import BibtexOptions
 
         s = self.settings
         return BibtexOptions(

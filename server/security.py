@@ -9,8 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
-
-from .errors import ApiError
+from paperdrop.server.errors import ApiError
 
 TOKEN_FILE = "token"
 EXTENSION_SCHEMES = ("chrome-extension", "moz-extension", "safari-web-extension")

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from server.app import create_app
-from server.config import load_settings
-from server.runtime import Runtime
+from paperdrop.server.app import create_app
+from paperdrop.server.config import load_settings
+from paperdrop.server.runtime import Runtime
 
 TOKEN = "test-token-0123456789abcdef"
 HOST = "127.0.0.1:7077"

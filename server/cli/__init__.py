@@ -12,11 +12,10 @@ import signal
 import sys
 
 import click
-
-from .. import __version__
-from .admin import register as register_admin
-from .common import PaperDropGroup, make_runtime, setup_logging
-from .imports import import_command
+from paperdrop.server import __version__
+from paperdrop.server.cli.admin import register as register_admin
+from paperdrop.server.cli.common import PaperDropGroup, make_runtime, setup_logging
+from paperdrop.server.cli.imports import import_command
 
 
 @click.group(cls=PaperDropGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -42,9 +41,8 @@ def _raise_exit(signum, _frame):
 def serve(host: str, port: int, no_worker: bool, threads: int) -> None:
     """Run the web service (API and dashboard) with the job worker, until Ctrl-C."""
     import waitress
-
-    from ..app import create_app
-    from ..worker import Worker
+    from paperdrop.server.app import create_app
+    from paperdrop.server.jobs.worker import Worker
 
     setup_logging()
     # waitress warns on every request that has to wait for a free thread; under a burst that is a log line per
@@ -86,7 +84,7 @@ def _log_targets_later(rt) -> None:
     """Check targets (Zotero key, BibTeX path) at start without delaying it; problems are logged with fixes."""
     import threading
 
-    from ..targets import check_target, known_targets
+    from paperdrop.server.services.targets import check_target, known_targets
 
     def check() -> None:
         for _, spec in known_targets(rt):
@@ -101,7 +99,7 @@ def _log_targets_later(rt) -> None:
 @click.option("--threads", default=None, type=int, help="Job threads (default PAPERDROP_WORKERS).")
 def worker(threads: int | None) -> None:
     """Run only the job worker (resolve, deliver, sweep). Several may share one store and queue."""
-    from ..worker import Worker
+    from paperdrop.server.jobs.worker import Worker
 
     setup_logging()
     rt = make_runtime()

@@ -5,19 +5,17 @@ from __future__ import annotations
 import sys
 
 import click
-
-from sync.errors import ConfigurationError, InputError
-from sync.ids import normalize_arxiv_id
-
-from .common import EXIT_INCOMPLETE, echo_json, make_runtime
+from paperdrop.server.cli.common import EXIT_INCOMPLETE, echo_json, make_runtime
+from paperdrop.sync.errors import ConfigurationError, InputError
+from paperdrop.sync.ids import normalize_arxiv_id
 
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def status(as_json: bool) -> None:
     """Counts by state, failures with their last error, and pending work."""
-    from ..library import clip_counts, delivery_counts, failures, waiting
-    from ..sweep import due_clip_ids, due_targets
+    from paperdrop.server.jobs.sweep import due_clip_ids, due_targets
+    from paperdrop.server.services.library import clip_counts, delivery_counts, failures, waiting
 
     rt = make_runtime()
     with rt.db.reading() as session:
@@ -58,7 +56,7 @@ def status(as_json: bool) -> None:
 @click.argument("clip_ids", nargs=-1, type=int)
 def retry(all_failed: bool, clip_ids: tuple[int, ...]) -> None:
     """Requeue failed work: every failure (--failed), or the clips CLIP_IDS and their deliveries."""
-    from ..retry import retry_failed
+    from paperdrop.server.services.requeue import retry_failed
 
     if not all_failed and not clip_ids:
         raise click.UsageError("Name clip ids to retry, or use --failed for everything that failed.")
@@ -75,9 +73,9 @@ def retry(all_failed: bool, clip_ids: tuple[int, ...]) -> None:
 @click.argument("arxiv_id")
 def resolve(clip_id: int, arxiv_id: str) -> None:
     """Settle a clip that needs review: CLIP_ID is the paper ARXIV_ID. Delivers it right away."""
-    from ..foreground import run_until_settled
-    from ..models import Clip
-    from ..resolver import settle_review
+    from paperdrop.server.jobs.foreground import run_until_settled
+    from paperdrop.server.jobs.resolve import settle_review
+    from paperdrop.server.store.models import Clip
 
     normalized = normalize_arxiv_id(arxiv_id)
     if normalized is None:
@@ -99,7 +97,7 @@ def resolve(clip_id: int, arxiv_id: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["bibtex"]), default="bibtex", show_default=True)
 def export(target: str | None, fmt: str) -> None:
     """Print BibTeX of stored papers on stdout."""
-    from ..targets import export_bibtex
+    from paperdrop.server.services.targets import export_bibtex
 
     click.echo(export_bibtex(make_runtime(), target=target), nl=False)
 
@@ -108,7 +106,7 @@ def export(target: str | None, fmt: str) -> None:
 @click.option("--rotate", is_flag=True, help="Make a new token; the extension must be paired again.")
 def token(rotate: bool) -> None:
     """Print the pairing token for the browser extension (paste it into the extension's options)."""
-    from ..security import load_or_create_token, rotate_token
+    from paperdrop.server.security import load_or_create_token, rotate_token
 
     rt = make_runtime()
     if rt.settings.token:
@@ -128,7 +126,7 @@ def token(rotate: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def targets(as_json: bool) -> None:
     """Configured targets and whether each is reachable (exit 1 if one is not)."""
-    from ..targets import list_targets
+    from paperdrop.server.services.targets import list_targets
 
     data = list_targets(make_runtime())
     if as_json:

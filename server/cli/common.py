@@ -7,8 +7,7 @@ import logging
 import sys
 
 import click
-
-from sync.errors import ConfigurationError, InputError, PaperDropError
+from paperdrop.sync.errors import ConfigurationError, InputError, PaperDropError
 
 EXIT_INCOMPLETE, EXIT_INPUT, EXIT_CONFIG = 1, 2, 3
 
@@ -31,7 +30,7 @@ class PaperDropGroup(click.Group):
 
 
 def make_runtime():
-    from ..runtime import Runtime
+    from paperdrop.server.runtime import Runtime
 
     return Runtime()
 

@@ -6,11 +6,9 @@ import sys
 from pathlib import Path
 
 import click
-
-from sync.errors import InputError
-from sync.records import ClipInput
-
-from .common import EXIT_INCOMPLETE, echo_json, make_runtime, setup_logging
+from paperdrop.server.cli.common import EXIT_INCOMPLETE, echo_json, make_runtime, setup_logging
+from paperdrop.sync.errors import InputError
+from paperdrop.sync.records import ClipInput
 
 OUTCOME_WORDS = {
     "delivered": "delivered",
@@ -24,7 +22,7 @@ OUTCOME_WORDS = {
 
 def read_sources(sources: tuple[str, ...]) -> list[ClipInput]:
     """Clips from every SOURCE: `-` (stdin), a file, or ids/URLs given directly (in order, deduplicated)."""
-    from sync.digest import parse_source
+    from paperdrop.sync.digest import parse_source
 
     clips: list[ClipInput] = []
     loose: list[str] = []
@@ -48,7 +46,7 @@ def read_sources(sources: tuple[str, ...]) -> list[ClipInput]:
 
 
 def _dedupe(clips: list[ClipInput]) -> list[ClipInput]:
-    from ..clips import dedupe_key
+    from paperdrop.server.store.clips import dedupe_key
 
     seen, unique = set(), []
     for clip in clips:
@@ -76,7 +74,7 @@ def import_command(
     Without --wait the clips are stored and a running `paperdrop serve` or `paperdrop worker` does the work.
     With --wait the work runs here; the exit code is 0 only if every paper was delivered (1 otherwise).
     """
-    from ..clips import store_clips
+    from paperdrop.server.store.clips import store_clips
 
     setup_logging(30)
     rt = make_runtime()
@@ -101,7 +99,7 @@ def import_command(
 
 
 def _run_with_bar(rt, clip_ids: list[int], timeout: float | None = None):
-    from ..foreground import run_until_settled
+    from paperdrop.server.jobs.foreground import run_until_settled
 
     with click.progressbar(length=len(clip_ids), label="Importing", file=sys.stderr, show_pos=True) as bar:
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask
-
-from . import filters, session_auth
-from .blueprint import bp
+from paperdrop.server.dashboard import filters, session_auth
+from paperdrop.server.dashboard.blueprint import bp
 
 # Importing the view modules registers their routes on `bp`.
-from . import imports, papers, review, signin, targets  # noqa: E402,F401  isort: skip
+from paperdrop.server.dashboard import imports, papers, review, signin, targets  # noqa: E402,F401  isort: skip
 
 SESSION_DAYS = 30  # sign in once per browser; the token itself never expires
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from paperdrop.server.dashboard import session_auth
+from paperdrop.server.dashboard.csrf import check_csrf, csrf_token
+from paperdrop.server.errors import error_response
+from paperdrop.server.services.library import clip_counts
+from paperdrop.server.store.models import CLIP_NEEDS_REVIEW
 from werkzeug.exceptions import HTTPException
-
-from ..errors import error_response
-from ..library import clip_counts
-from ..models import CLIP_NEEDS_REVIEW
-from . import session_auth
-from .csrf import check_csrf, csrf_token
 
 bp = Blueprint("dashboard", __name__)
 

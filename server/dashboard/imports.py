@@ -9,17 +9,15 @@ from __future__ import annotations
 import re
 
 from flask import abort, current_app, jsonify, render_template, request, url_for
-
-from sync.errors import InputError
-from sync.records import ClipInput
-from sync.targets import TargetSpec
-
-from ..clips import store_clips
-from ..foreground import Progress, clip_results
-from ..models import CLIP_NEEDS_REVIEW, CLIP_RECEIVED
-from ..targets import known_targets
-from .blueprint import back, bp, rt
-from .filters import outcome_word, safe_href
+from paperdrop.server.dashboard.blueprint import back, bp, rt
+from paperdrop.server.dashboard.filters import outcome_word, safe_href
+from paperdrop.server.jobs.foreground import Progress, clip_results
+from paperdrop.server.services.targets import known_targets
+from paperdrop.server.store.clips import store_clips
+from paperdrop.server.store.models import CLIP_NEEDS_REVIEW, CLIP_RECEIVED
+from paperdrop.sync.errors import InputError
+from paperdrop.sync.records import ClipInput
+from paperdrop.sync.targets import TargetSpec
 
 MAX_BATCH = 5000  # clips per progress page
 _BATCH_RE = re.compile(r"^\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*$")
@@ -93,7 +91,7 @@ def import_submit():
 
 
 def _read_clips() -> list[ClipInput]:
-    from sync.digest import parse_source
+    from paperdrop.sync.digest import parse_source
 
     source_url = safe_href(request.form.get("source_url", "").strip()) or None
     clips: list[ClipInput] = []

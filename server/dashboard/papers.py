@@ -5,16 +5,14 @@ from __future__ import annotations
 import math
 
 from flask import abort, render_template, request
+from paperdrop.server.dashboard.blueprint import back, bp, rt
+from paperdrop.server.services.library import PAPER_STATES, PaperQuery, list_papers, paper_sources
+from paperdrop.server.services.requeue import retry_paper
+from paperdrop.server.services.targets import known_targets, paper_bibtex
+from paperdrop.server.store.models import Paper
+from paperdrop.sync.errors import InputError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-
-from sync.errors import InputError
-
-from ..library import PAPER_STATES, PaperQuery, list_papers, paper_sources
-from ..models import Paper
-from ..retry import retry_paper
-from ..targets import known_targets, paper_bibtex
-from .blueprint import back, bp, rt
 
 PER_PAGE = 50
 

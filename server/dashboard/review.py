@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from flask import abort, render_template, request
-
-from sync.ids import normalize_arxiv_id
-
-from ..library import review_clips
-from ..models import CLIP_DISMISSED, CLIP_NEEDS_REVIEW, Clip
-from ..resolver import settle_review
-from .blueprint import back, bp, rt
+from paperdrop.server.dashboard.blueprint import back, bp, rt
+from paperdrop.server.jobs.resolve import settle_review
+from paperdrop.server.services.library import review_clips
+from paperdrop.server.store.models import CLIP_DISMISSED, CLIP_NEEDS_REVIEW, Clip
+from paperdrop.sync.ids import normalize_arxiv_id
 
 SHOWN = 100  # clips per page; the rest follow as these are settled
 

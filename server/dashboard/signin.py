@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, url_for
-
-from ..security import token_matches
-from . import session_auth
-from .blueprint import back, bp, local_path
+from paperdrop.server.dashboard import session_auth
+from paperdrop.server.dashboard.blueprint import back, bp, local_path
+from paperdrop.server.security import token_matches
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from flask import render_template
-
-from ..targets import list_targets
-from .blueprint import bp, rt
+from paperdrop.server.dashboard.blueprint import bp, rt
+from paperdrop.server.services.targets import list_targets
 
 
 @bp.get("/targets")

@@ -17,9 +17,8 @@ import arxiv
 import requests
 from arxiv import _feed  # the package's namespace-aware Atom parser; pinned arxiv>=4.0,<5
 from lxml import etree
+from paperdrop.sync.errors import InputError, PermanentError, TransientError
 from tenacity import RetryError, Retrying, retry_if_exception_type, wait_exponential_jitter
-
-from sync.errors import InputError, PermanentError, TransientError
 
 from .gate import ArxivGate
 

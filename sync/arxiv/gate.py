@@ -14,8 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from filelock import FileLock, Timeout
-
-from sync.errors import ConfigurationError, TransientError
+from paperdrop.sync.errors import ConfigurationError, TransientError
 
 LOCK_NAME = "arxiv.lock"
 STAMP_NAME = "arxiv.last"  # wall-clock time (time.time()) at which the previous request ended

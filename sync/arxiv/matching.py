@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from paperdrop.sync.records import Candidate, PaperRecord, TitleQuery, TitleResolution
+from paperdrop.sync.text import normalize_title
 from rapidfuzz import fuzz
 from unidecode import unidecode
-
-from sync.records import Candidate, PaperRecord, TitleQuery, TitleResolution
-from sync.text import normalize_title
 
 from .queries import STOPWORDS, safe_words
 

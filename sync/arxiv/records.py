@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 import arxiv
-
-from sync.ids import abs_url, parse_arxiv_id
-from sync.records import PaperRecord
-from sync.text import collapse_whitespace
+from paperdrop.sync.ids import abs_url, parse_arxiv_id
+from paperdrop.sync.records import PaperRecord
+from paperdrop.sync.text import collapse_whitespace
 
 
 def to_paper_record(result: arxiv.Result) -> PaperRecord:

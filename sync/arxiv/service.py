@@ -7,10 +7,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sync.errors import InputError
-from sync.ids import parse_arxiv_id
-from sync.records import PaperRecord, TitleQuery, TitleResolution
-from sync.text import normalize_title
+from paperdrop.sync.errors import InputError
+from paperdrop.sync.ids import parse_arxiv_id
+from paperdrop.sync.records import PaperRecord, TitleQuery, TitleResolution
+from paperdrop.sync.text import normalize_title
 
 from . import queries
 from .client import ArxivClient

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from sync.ids import normalize_arxiv_id
-from sync.records import ClipInput
-from sync.text import collapse_whitespace
+from paperdrop.sync.ids import normalize_arxiv_id
+from paperdrop.sync.records import ClipInput
+from paperdrop.sync.text import collapse_whitespace
 
 _ENTRY_START = re.compile(r"@\s*([A-Za-z]+)\s*[{(]")
 _FIELD = re.compile(r"\s*([A-Za-z][\w:-]*)\s*=\s*")

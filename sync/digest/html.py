@@ -7,10 +7,9 @@ import re
 from typing import Any
 
 from bs4 import BeautifulSoup
-
-from sync.ids import normalize_arxiv_id
-from sync.records import ClipInput
-from sync.text import collapse_whitespace
+from paperdrop.sync.ids import normalize_arxiv_id
+from paperdrop.sync.records import ClipInput
+from paperdrop.sync.text import collapse_whitespace
 
 from .text import find_ids
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from sync.errors import InputError
-from sync.records import ClipInput
-from sync.text import normalize_title
+from paperdrop.sync.errors import InputError
+from paperdrop.sync.records import ClipInput
+from paperdrop.sync.text import normalize_title
 
 from .bibtex import looks_like_bibtex, parse_bibtex
 from .html import looks_like_html, parse_html

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from sync.ids import ID_PATTERN, NEW_STYLE, normalize_arxiv_id
-from sync.records import ClipInput
-from sync.text import collapse_whitespace
+from paperdrop.sync.ids import ID_PATTERN, NEW_STYLE, normalize_arxiv_id
+from paperdrop.sync.records import ClipInput
+from paperdrop.sync.text import collapse_whitespace
 
 # Old-style archives, so that a bare "word/1234567" in prose is not taken for an id.
 _ARCHIVES = (

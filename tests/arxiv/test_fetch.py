@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-
-from sync.errors import InputError, TransientError
+from paperdrop.sync.errors import InputError, TransientError
 
 
 def test_fetch_batches_ids_by_100_with_max_results_set_to_the_batch_size(fake, make_service, corpus):
@@ -132,7 +131,7 @@ def test_service_sends_its_user_agent(fake, make_service):
 def test_paper_changes_reports_a_new_version_doi_or_journal_ref(fake, make_service):
     from dataclasses import replace
 
-    from sync.arxiv import paper_changes
+    from paperdrop.sync.arxiv import paper_changes
 
     old = make_service(fake.url).fetch(["2403.12943"])["2403.12943"]
     new = replace(old, version=3, doi="10.1000/new", title="Edited title")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 
-from sync.arxiv import ArxivGate, ArxivService
+from paperdrop.sync.arxiv import ArxivGate, ArxivService
+
 from tests.fakes.arxiv import FakeArxiv
 
 REQUESTS_PER_WORKER = 3

@@ -6,10 +6,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from sync.bibtex import BibtexOptions, BibtexSink
-from sync.records import DeliveryRequest, PaperRecord
-from sync.targets import TargetSpec
+from paperdrop.sync.bibtex import BibtexOptions, BibtexSink
+from paperdrop.sync.records import DeliveryRequest, PaperRecord
+from paperdrop.sync.targets import TargetSpec
 
 DATA = Path(__file__).parent / "data"
 

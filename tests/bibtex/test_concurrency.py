@@ -10,8 +10,7 @@ from pathlib import Path
 
 import bibtexparser
 from bibtexparser.bparser import BibTexParser
-
-from sync.bibtex.atomic import FileChanged, read_snapshot, write_atomic
+from paperdrop.sync.bibtex.atomic import FileChanged, read_snapshot, write_atomic
 
 from .conftest import make_paper, request
 
@@ -21,8 +20,8 @@ WRITER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from sync.bibtex import BibtexSink
-    from sync.targets import TargetSpec
+    from paperdrop.sync.bibtex import BibtexSink
+    from paperdrop.sync.targets import TargetSpec
     from tests.bibtex.conftest import make_paper, request
 
     bib, state, go, worker = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
@@ -60,8 +59,8 @@ CRASHER = textwrap.dedent(
     """
     import os, sys
     from pathlib import Path
-    from sync.bibtex import BibtexSink
-    from sync.targets import TargetSpec
+    from paperdrop.sync.bibtex import BibtexSink
+    from paperdrop.sync.targets import TargetSpec
     from tests.bibtex.conftest import make_paper, request
 
     os.replace = lambda src, dst: os._exit(17)  # the power goes out right before the rename

@@ -5,10 +5,9 @@ from __future__ import annotations
 import bibtexparser
 import pytest
 from bibtexparser.bparser import BibTexParser
-
-from sync.bibtex import BibtexOptions, render_entries
-from sync.bibtex.render import context_line, entry_fields
-from sync.records import ClipContext
+from paperdrop.sync.bibtex import BibtexOptions, render_entries
+from paperdrop.sync.bibtex.render import context_line, entry_fields
+from paperdrop.sync.records import ClipContext
 
 from .conftest import DATA, make_paper
 from .golden_papers import GOLDEN_PAPERS

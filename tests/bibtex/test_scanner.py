@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from sync.bibtex.identifiers import entry_identifiers
-from sync.bibtex.scanner import scan
+from paperdrop.sync.bibtex.identifiers import entry_identifiers
+from paperdrop.sync.bibtex.scanner import scan
 
 from .conftest import DATA
 

@@ -10,11 +10,10 @@ from pathlib import Path
 import bibtexparser
 import pytest
 from bibtexparser.bparser import BibTexParser
-
-from sync.bibtex.atomic import read_snapshot
-from sync.bibtex.index import BibIndex, index_path
-from sync.bibtex.scanner import scan
-from sync.errors import ConfigurationError
+from paperdrop.sync.bibtex.atomic import read_snapshot
+from paperdrop.sync.bibtex.index import BibIndex, index_path
+from paperdrop.sync.bibtex.scanner import scan
+from paperdrop.sync.errors import ConfigurationError
 
 from .conftest import DATA, make_paper, request
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-
-from sync.bibtex import make_citekey
-from sync.bibtex.latex import balance_braces, tex_text, tex_title, verbatim
-from sync.bibtex.names import bibtex_authors, bibtex_name, last_name_ascii
-from sync.bibtex.render import BibtexOptions
-from sync.errors import ConfigurationError
+from paperdrop.sync.bibtex import make_citekey
+from paperdrop.sync.bibtex.latex import balance_braces, tex_text, tex_title, verbatim
+from paperdrop.sync.bibtex.names import bibtex_authors, bibtex_name, last_name_ascii
+from paperdrop.sync.bibtex.render import BibtexOptions
+from paperdrop.sync.errors import ConfigurationError
 
 from .conftest import make_paper
 

@@ -6,12 +6,12 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from paperdrop.server.store.clips import store_clips
+from paperdrop.server.store.models import Clip, Delivery
+from paperdrop.server.store.papers import ensure_delivery, upsert_paper
+from paperdrop.sync.records import ClipInput, PaperRecord
+from paperdrop.sync.targets import parse_target_spec
 
-from server.clips import store_clips
-from server.models import Clip, Delivery
-from server.papers import ensure_delivery, upsert_paper
-from sync.records import ClipInput, PaperRecord
-from sync.targets import parse_target_spec
 from tests.conftest import TOKEN
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -6,11 +6,11 @@ import html
 import io
 
 import pytest
+from paperdrop.server.dashboard.imports import decode_batch, encode_batch
+from paperdrop.server.jobs.foreground import run_until_settled
+from paperdrop.server.store.models import Clip
 from werkzeug.test import EnvironBuilder
 
-from server.dashboard.imports import decode_batch, encode_batch
-from server.foreground import run_until_settled
-from server.models import Clip
 from tests.dashboard.conftest import default_target, get_clip, page_csrf
 
 BIB_ENTRY = b"@article{x, title={Vid2Robot}, eprint={2403.12943}, archivePrefix={arXiv}}\n"

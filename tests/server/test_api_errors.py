@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from paperdrop.server.store.models import Clip
 
-from server.models import Clip
 from tests.conftest import TOKEN
 
 GOOD = {"papers": [{"arxiv_id": "2403.12943"}]}

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from paperdrop.server.cli import main
 
-from server.cli import main
 from tests.support.server import base_env, run_cli
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "digests" / "hf-papers-digest.txt"  # shared/samples' copy

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from server.models import Clip
+from paperdrop.server.store.models import Clip
+
 from tests.conftest import TOKEN
 
 

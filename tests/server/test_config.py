@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from server.config import SETTINGS, load_settings
-from sync.errors import ConfigurationError
+from paperdrop.server.config import SETTINGS, load_settings
+from paperdrop.sync.errors import ConfigurationError
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

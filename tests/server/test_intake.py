@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from concurrent.futures import Future
 
-from server.db import FairLock
-from server.models import Clip
-from sync.records import ClipInput
+from paperdrop.server.store.db import FairLock
+from paperdrop.server.store.models import Clip
+from paperdrop.sync.records import ClipInput
 
 
 def test_intake_stores_concurrent_saves_once_each(rt):

@@ -6,19 +6,19 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from paperdrop.server.jobs.deliver import deliver_target
+from paperdrop.server.jobs.refresh import refresh_papers
+from paperdrop.server.jobs.resolve import resolve_clips, settle_review
+from paperdrop.server.jobs.sweep import sweep
+from paperdrop.server.services.requeue import retry_failed
+from paperdrop.server.store import leases as work
+from paperdrop.server.store.clips import store_clips
+from paperdrop.server.store.models import Clip, Delivery, Paper, utcnow
+from paperdrop.sync.errors import PermanentError, TransientError
+from paperdrop.sync.records import ClipInput, DeliveryOutcome, TargetStatus
+from paperdrop.sync.targets import parse_target_spec
 from sqlalchemy import select
 
-from server import work
-from server.clips import store_clips
-from server.deliverer import deliver_target
-from server.models import Clip, Delivery, Paper, utcnow
-from server.refresher import refresh_papers
-from server.resolver import resolve_clips, settle_review
-from server.retry import retry_failed
-from server.sweep import sweep
-from sync.errors import PermanentError, TransientError
-from sync.records import ClipInput, DeliveryOutcome, TargetStatus
-from sync.targets import parse_target_spec
 from tests.conftest import make_settings
 
 
@@ -59,7 +59,7 @@ def test_unknown_id_fails_at_once_with_the_reason(rt):
 
 
 def test_transient_arxiv_failure_backs_off_then_fails_after_budget(home, fake_arxiv):
-    from server.runtime import Runtime
+    from paperdrop.server.runtime import Runtime
 
     rt = Runtime(make_settings(home, arxiv_api_url=fake_arxiv.url, max_attempts=2, retry_base=60, retry_max=3600))
     fake_arxiv.inject(*["503"] * 40)
@@ -167,7 +167,7 @@ def test_delivery_fails_at_once_on_permanent_error(rt):
 
 
 def test_delivery_fails_after_retry_budget_and_retry_requeues_it(home, fake_arxiv):
-    from server.runtime import Runtime
+    from paperdrop.server.runtime import Runtime
 
     rt = Runtime(make_settings(home, arxiv_api_url=fake_arxiv.url, max_attempts=2))
     target, sink = _resolved_delivery(rt, ["retry", "retry", "delivered"])

@@ -42,7 +42,7 @@ def base_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
 
 def paperdrop_command(*args: str) -> list[str]:
     # The console script of the venv that runs the tests (same interpreter, same installed packages).
-    return [sys.executable, "-c", "import sys; from server.cli import main; sys.exit(main())", *args]
+    return [sys.executable, "-c", "import sys; from paperdrop.server.cli import main; sys.exit(main())", *args]
 
 
 class ServerProcess:

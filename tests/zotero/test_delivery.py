@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from sync.zotero.keys import KEY_ALPHABET
+from paperdrop.sync.zotero.keys import KEY_ALPHABET
 
 from .conftest import make_paper, make_requests
 
@@ -167,7 +167,7 @@ def test_sink_deliver_fails_papers_with_fields_invalid_for_the_type(fake, make_s
 
 
 def _deliver_until_settled(sink, requests, attempts=10):
-    from sync.errors import TransientError
+    from paperdrop.sync.errors import TransientError
 
     for _ in range(attempts):
         try:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sync.errors import TransientError
-from sync.records import DeliveryRequest
+from paperdrop.sync.errors import TransientError
+from paperdrop.sync.records import DeliveryRequest
 
 from .conftest import make_paper, make_requests
 

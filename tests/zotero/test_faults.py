@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from sync.errors import TransientError
+from paperdrop.sync.errors import TransientError
 
 from .conftest import make_paper, make_requests
 

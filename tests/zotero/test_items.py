@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sync.records import ClipContext
-from sync.zotero.items import attachment_key, note_key, split_name
+from paperdrop.sync.records import ClipContext
+from paperdrop.sync.zotero.items import attachment_key, note_key, split_name
 
 from .conftest import make_paper, make_requests
 

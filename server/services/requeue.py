@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from paperdrop.server.store.models import CLIP_FAILED, CLIP_RECEIVED, DELIVERY_FAILED, DELIVERY_PENDING, Clip, Delivery
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
-from .models import CLIP_FAILED, CLIP_RECEIVED, DELIVERY_FAILED, DELIVERY_PENDING, Clip, Delivery
 
 
 def _reopen_delivery(delivery: Delivery) -> None:

@@ -14,10 +14,9 @@ import queue
 import threading
 from concurrent.futures import Future
 
-from sync.records import ClipInput
-from sync.targets import TargetSpec
-
-from .clips import StoredClip, store_clips
+from paperdrop.server.store.clips import StoredClip, store_clips
+from paperdrop.sync.records import ClipInput
+from paperdrop.sync.targets import TargetSpec
 
 log = logging.getLogger(__name__)
 

@@ -1,9 +1,8 @@
 """Alembic environment: runs on the connection PaperDrop hands over (or the configured URL)."""
 
 from alembic import context
+from paperdrop.server.store.models import Base
 from sqlalchemy import create_engine
-
-from server.models import Base
 
 config = context.config
 target_metadata = Base.metadata

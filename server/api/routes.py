@@ -6,19 +6,9 @@ import json
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
-from sync.records import ClipInput
-
-from . import __version__
-from .errors import ApiError
-from .library import PAPER_STATES, PaperQuery, list_papers
-from .models import CLIP_NEEDS_REVIEW, CLIP_RECEIVED, Clip, Paper
-from .openapi import build_document, operation
-from .resolver import settle_review
-from .retry import retry_paper
-from .schemas import (
+from paperdrop.server import __version__
+from paperdrop.server.api.openapi import build_document, operation
+from paperdrop.server.api.schemas import (
     ClipList,
     ClipOut,
     ClipsAccepted,
@@ -30,9 +20,17 @@ from .schemas import (
     RetryOut,
     TargetList,
 )
-from .security import require_token
-from .serialize import clip_brief, clip_json, delivery_json, paper_json
-from .targets import export_bibtex, list_targets
+from paperdrop.server.api.serialize import clip_brief, clip_json, delivery_json, paper_json
+from paperdrop.server.errors import ApiError
+from paperdrop.server.jobs.resolve import settle_review
+from paperdrop.server.security import require_token
+from paperdrop.server.services.library import PAPER_STATES, PaperQuery, list_papers
+from paperdrop.server.services.requeue import retry_paper
+from paperdrop.server.services.targets import export_bibtex, list_targets
+from paperdrop.server.store.models import CLIP_NEEDS_REVIEW, CLIP_RECEIVED, Clip, Paper
+from paperdrop.sync.records import ClipInput
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_IDS_PER_LOOKUP = 500

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from paperdrop.sync.ids import parse_arxiv_id
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
-from sync.ids import parse_arxiv_id
 
 MAX_PAPERS_PER_POST = 500
 

@@ -6,12 +6,10 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from paperdrop.server.store.models import DELIVERY_DELIVERED, Delivery, Paper, utcnow
+from paperdrop.server.store.papers import mark_for_update, upsert_paper
+from paperdrop.sync.errors import PaperDropError
 from sqlalchemy import select
-
-from sync.errors import PaperDropError
-
-from .models import DELIVERY_DELIVERED, Delivery, Paper, utcnow
-from .papers import mark_for_update, upsert_paper
 
 log = logging.getLogger(__name__)
 

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from paperdrop.server.services.requeue import retry_failed
+from paperdrop.server.store.models import CLIP_RECEIVED, Clip, utcnow
+from paperdrop.sync.ids import normalize_arxiv_id
+from paperdrop.sync.records import ClipInput
+from paperdrop.sync.targets import TargetSpec
+from paperdrop.sync.text import collapse_whitespace, normalize_title
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
-
-from sync.ids import normalize_arxiv_id
-from sync.records import ClipInput
-from sync.targets import TargetSpec
-from sync.text import collapse_whitespace, normalize_title
-
-from .models import CLIP_RECEIVED, Clip, utcnow
-from .retry import retry_failed
 
 
 @dataclass(frozen=True)

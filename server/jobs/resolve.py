@@ -5,13 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
-
-from sync.errors import ConfigurationError, InputError, PermanentError, TransientError
-from sync.records import PaperRecord, TitleQuery, TitleResolution
-
-from . import work
-from .models import (
+from paperdrop.server.store import leases as work
+from paperdrop.server.store.models import (
     CLIP_FAILED,
     CLIP_NEEDS_REVIEW,
     CLIP_OPEN,
@@ -20,7 +15,10 @@ from .models import (
     CLIP_RESOLVING,
     Clip,
 )
-from .papers import ensure_delivery, fresh_papers, to_record, upsert_paper
+from paperdrop.server.store.papers import ensure_delivery, fresh_papers, to_record, upsert_paper
+from paperdrop.sync.errors import ConfigurationError, InputError, PermanentError, TransientError
+from paperdrop.sync.records import PaperRecord, TitleQuery, TitleResolution
+from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from paperdrop.server.store.models import LeaseMixin, utcnow
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
-
-from .models import LeaseMixin, utcnow
 
 
 @dataclass(frozen=True)

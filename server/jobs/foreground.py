@@ -7,11 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
-from .deliverer import deliver_target
-from .models import (
+from paperdrop.server.jobs.deliver import deliver_target
+from paperdrop.server.jobs.resolve import resolve_clips
+from paperdrop.server.jobs.sweep import due_targets
+from paperdrop.server.store.models import (
     CLIP_DISMISSED,
     CLIP_FAILED,
     CLIP_NEEDS_REVIEW,
@@ -22,8 +21,8 @@ from .models import (
     Paper,
     utcnow,
 )
-from .resolver import resolve_clips
-from .sweep import due_targets
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 
 @dataclass

@@ -25,7 +25,9 @@ class JobQueue:
     """Registers PaperDrop's tasks on a huey instance and enqueues them."""
 
     def __init__(self, rt, *, coalesce_seconds: float = 0.05):
-        from . import deliverer, refresher, resolver
+        from paperdrop.server.jobs import deliver as deliverer
+        from paperdrop.server.jobs import refresh as refresher
+        from paperdrop.server.jobs import resolve as resolver
 
         self.huey = make_huey(rt.settings)
         self.coalesce_seconds = coalesce_seconds

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from paperdrop.server.jobs.deliver import due_deliveries_condition
+from paperdrop.server.store.leases import due_condition
+from paperdrop.server.store.models import CLIP_OPEN, DELIVERY_DELIVERED, DELIVERY_PENDING, Clip, Delivery, utcnow
 from sqlalchemy import select
-
-from .deliverer import due_deliveries_condition
-from .models import CLIP_OPEN, DELIVERY_DELIVERED, DELIVERY_PENDING, Clip, Delivery, utcnow
-from .work import due_condition
 
 
 @dataclass

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from paperdrop.server.store.models import CLIP_NEEDS_REVIEW, CLIP_STATES, DELIVERY_STATES, Clip, Delivery, Paper
+from paperdrop.sync.text import normalize_title
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session, selectinload
-
-from sync.text import normalize_title
-
-from .models import CLIP_NEEDS_REVIEW, CLIP_STATES, DELIVERY_STATES, Clip, Delivery, Paper
 
 PAPER_STATES = DELIVERY_STATES  # a paper's state filter matches any of its deliveries
 

@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 
-from .sweep import sweep
+from paperdrop.server.jobs.sweep import sweep
 
 log = logging.getLogger(__name__)
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from paperdrop.server.store.models import DELIVERY_DELIVERED, Clip, Delivery, Paper
+from paperdrop.server.store.papers import to_record
+from paperdrop.sync.errors import PaperDropError
+from paperdrop.sync.records import TargetStatus
+from paperdrop.sync.targets import TargetSpec, parse_target_spec
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-
-from sync.errors import PaperDropError
-from sync.records import TargetStatus
-from sync.targets import TargetSpec, parse_target_spec
-
-from .models import DELIVERY_DELIVERED, Clip, Delivery, Paper
-from .papers import to_record
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +59,7 @@ def list_targets(rt) -> dict[str, Any]:
 
 def export_bibtex(rt, target: str | None = None) -> str:
     """BibTeX of stored papers: those delivered to `target` with their citekeys, or every paper."""
-    from sync.bibtex import make_citekey, render_entries
+    from paperdrop.sync.bibtex import make_citekey, render_entries
 
     options = rt.bibtex_options()
     with rt.db.reading() as session:
@@ -90,7 +88,7 @@ def _stored_key(paper: Paper, spec: str | None) -> str | None:
 
 def paper_bibtex(rt, paper: Paper) -> str:
     """The BibTeX entry of one stored paper (deliveries loaded), under the citekey a BibTeX delivery gave it."""
-    from sync.bibtex import make_citekey, render_entries
+    from paperdrop.sync.bibtex import make_citekey, render_entries
 
     options = rt.bibtex_options()
     record = to_record(paper)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from paperdrop.server.store.models import DELIVERY_DELIVERED, DELIVERY_PENDING, Delivery, Paper, utcnow
+from paperdrop.sync.arxiv import paper_changes
+from paperdrop.sync.records import PaperRecord
+from paperdrop.sync.text import normalize_title
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
-from sync.arxiv import paper_changes
-from sync.records import PaperRecord
-from sync.text import normalize_title
-
-from .models import DELIVERY_DELIVERED, DELIVERY_PENDING, Delivery, Paper, utcnow
 
 
 def to_record(paper: Paper) -> PaperRecord:

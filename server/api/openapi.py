@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from paperdrop.server.api.schemas import ErrorOut
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
-
-from .schemas import ErrorOut
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .models import Clip, Delivery, Paper
+from paperdrop.server.store.models import Clip, Delivery, Paper
 
 
 def iso(value: datetime | None) -> str | None:

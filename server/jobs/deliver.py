@@ -5,16 +5,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from paperdrop.server.store import leases as work
+from paperdrop.server.store.models import DELIVERY_DELIVERED, DELIVERY_FAILED, DELIVERY_PENDING, Clip, Delivery, utcnow
+from paperdrop.server.store.papers import to_record
+from paperdrop.sync.errors import ConfigurationError, PermanentError, TransientError
+from paperdrop.sync.records import ClipContext, DeliveryOutcome, DeliveryRequest
+from paperdrop.sync.targets import parse_target_spec
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
-
-from sync.errors import ConfigurationError, PermanentError, TransientError
-from sync.records import ClipContext, DeliveryOutcome, DeliveryRequest
-from sync.targets import parse_target_spec
-
-from . import work
-from .models import DELIVERY_DELIVERED, DELIVERY_FAILED, DELIVERY_PENDING, Clip, Delivery, utcnow
-from .papers import to_record
 
 log = logging.getLogger(__name__)
 

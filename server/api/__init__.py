@@ -1,0 +1,1 @@
+"""The JSON API under /api/v1: routes, request and response schemas, serialization, the OpenAPI document."""

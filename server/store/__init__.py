@@ -1,0 +1,1 @@
+"""The store: engine and sessions, tables, leases, clip intake, papers, migrations."""
