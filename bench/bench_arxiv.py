@@ -22,7 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from paperdrop.sync.arxiv import ArxivService  # noqa: E402
 from paperdrop.sync.arxiv.records import to_paper_record  # noqa: E402
 from paperdrop.sync.records import TitleQuery  # noqa: E402
-
 from tests.fakes.arxiv import CORPUS_PATH, FakeArxiv, load_corpus  # noqa: E402
 
 PACE = 3.0  # seconds between arXiv requests (terms of use)

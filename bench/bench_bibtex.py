@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import bibtexparser
 from bibtexparser.bparser import BibTexParser
 from bibtexparser.bwriter import BibTexWriter
+
 from paperdrop.sync.bibtex import BibtexSink, render_entries
 from paperdrop.sync.records import DeliveryRequest, PaperRecord
 from paperdrop.sync.targets import TargetSpec

@@ -15,11 +15,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from pyzotero import zotero  # noqa: E402
+
 from paperdrop.sync.targets import TargetSpec  # noqa: E402
 from paperdrop.sync.zotero import ZoteroConfig, ZoteroSink  # noqa: E402
 from paperdrop.sync.zotero.items import child_items, parent_item  # noqa: E402
-from pyzotero import zotero  # noqa: E402
-
 from tests.fakes.zotero import FakeZotero  # noqa: E402
 from tests.zotero.conftest import make_paper, make_requests  # noqa: E402
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+
 from paperdrop.server import dashboard, errors, security
 from paperdrop.server.api import routes as api
 from paperdrop.server.config import Settings, load_settings

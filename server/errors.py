@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, jsonify, request
-from paperdrop.sync.errors import ConfigurationError, InputError
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
+
+from paperdrop.sync.errors import ConfigurationError, InputError
 
 
 class ApiError(Exception):

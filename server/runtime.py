@@ -1,6 +1,7 @@
 """Everything a process of PaperDrop shares: settings, the store, the job queue, arXiv and the sinks.
 
-Built once per process (web app, worker, CLI) from the loaded settings; services receive it explicitly.
+Built once per process (web app, worker, CLI) from the loaded settings; jobs and services receive it
+explicitly as `rt: Runtime`.
 """
 
 from __future__ import annotations
@@ -9,11 +10,19 @@ import logging
 import threading
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from paperdrop.server import __version__
 from paperdrop.server.config import Settings, load_settings
+from paperdrop.server.jobs.policy import RetryPolicy
 from paperdrop.server.store.db import Database
-from paperdrop.server.store.leases import RetryPolicy
-from paperdrop.sync.targets import TargetSpec
+from paperdrop.sync.targets import Sink, SinkContext, TargetSpec, make_sink
+
+if TYPE_CHECKING:
+    from paperdrop.server.jobs.queue import JobQueue
+    from paperdrop.server.store.intake import IntakeWriter
+    from paperdrop.sync.arxiv import ArxivService
+    from paperdrop.sync.bibtex import BibtexOptions
 
 log = logging.getLogger(__name__)
 
@@ -22,39 +31,39 @@ USER_AGENT = "PaperDrop/{version} (+https://github.com/paperdrop/paperdrop; one 
 
 class Runtime:
     def __init__(self, settings: Settings | None = None, *, migrate: bool = True):
-        self.settings = settings or load_settings()
+        self.settings: Settings = settings or load_settings()
         self.home.mkdir(parents=True, exist_ok=True)
         self.db = Database(self.settings.database_url)
         if migrate:
             self.db.migrate()
-        self.policy = RetryPolicy(self.settings.retry_base, self.settings.retry_max, self.settings.max_attempts)
-        self._sinks: dict[str, object] = {}
+        s = self.settings
+        self.policy = RetryPolicy(s.retry_base, s.retry_max, s.max_attempts)
+        self._sinks: dict[str, Sink] = {}
         self._lock = threading.Lock()
 
     @property
     def home(self) -> Path:
         return self.settings.home_path
 
-    def state_dir(self, name: str) -> Path:
+    def state_dir(self, name: str = "") -> Path:
         path = self.home / "state" / name
         path.mkdir(parents=True, exist_ok=True)
         return path
 
     @cached_property
-    def queue(self):
+    def queue(self) -> JobQueue:
         from paperdrop.server.jobs.queue import JobQueue
 
         return JobQueue(self)
 
     @cached_property
-    def intake(self):
+    def intake(self) -> IntakeWriter:
         from paperdrop.server.store.intake import IntakeWriter
 
         return IntakeWriter(self.db)
 
     @cached_property
-    def arxiv(self):
-        from paperdrop.server import __version__
+    def arxiv(self) -> ArxivService:
         from paperdrop.sync.arxiv import ArxivService
 
         s = self.settings
@@ -67,31 +76,31 @@ class Runtime:
             user_agent=USER_AGENT.format(version=__version__, delay=s.arxiv_delay),
         )
 
-    def sink(self, spec: TargetSpec):
+    def sink(self, spec: TargetSpec) -> Sink:
         """The sink for a target, one instance per process (they keep indexes and caches)."""
         key = str(spec)
         with self._lock:
             if key not in self._sinks:
-                self._sinks[key] = self._make_sink(spec)
+                self._sinks[key] = make_sink(spec, self.sink_context)
             return self._sinks[key]
 
-    def _make_sink(self, spec: TargetSpec):
+    @cached_property
+    def sink_context(self) -> SinkContext:
+        from paperdrop.sync.zotero import ZoteroConfig
+
         s = self.settings
-        if spec.kind == "zotero":
-            from paperdrop.sync.zotero import ZoteroConfig, ZoteroSink
+        zotero = ZoteroConfig(
+            library_id=s.zotero_library_id,
+            library_type=s.zotero_library_type,
+            api_key=s.zotero_api_key,
+            api_url=s.zotero_api_url,
+        )
+        return SinkContext(
+            state_dir=self.state_dir(), zotero=zotero, zotero_timeout=s.zotero_timeout, bibtex=self.bibtex_options
+        )
 
-            config = ZoteroConfig(
-                library_id=s.zotero_library_id,
-                library_type=s.zotero_library_type,
-                api_key=s.zotero_api_key,
-                api_url=s.zotero_api_url,
-            )
-            return ZoteroSink(config, spec, state_dir=self.state_dir("zotero"), timeout=s.zotero_timeout)
-        from paperdrop.sync.bibtex import BibtexSink
-
-        return BibtexSink(spec, state_dir=self.state_dir("bibtex"), options=self.bibtex_options())
-
-    def bibtex_options(self):
+    @cached_property
+    def bibtex_options(self) -> BibtexOptions:
         from paperdrop.sync.bibtex import BibtexOptions
 
         s = self.settings
@@ -99,7 +108,7 @@ class Runtime:
             key_pattern=s.bibtex_key_pattern,
             include_abstract=s.bibtex_abstract,
             include_keywords=s.bibtex_keywords,
-            note=s.bibtex_note,
+            note=s.bibtex_note,  # type: ignore[arg-type]  # checked by BibtexOptions
         )
 
     def close(self) -> None:

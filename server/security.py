@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
+
 from paperdrop.server.errors import ApiError
 
 TOKEN_FILE = "token"

@@ -1,43 +1,36 @@
-"""Target specs (`zotero:<collection path>`, `bibtex:<file path>`) and the interface every sink implements."""
+"""Targets: spec strings (`zotero:<collection path>`, `bibtex:<file path>`), the interface every sink implements,
+and the one registry of target kinds (kind → how to read its location, how to name it, how to build its sink).
+
+A new kind of target is a package under `sync/` with a sink class plus one entry in `KINDS` below.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from .errors import InputError
-from .records import DeliveryOutcome, DeliveryRequest, TargetStatus
+from paperdrop.sync.errors import InputError
+from paperdrop.sync.records import DeliveryOutcome, DeliveryRequest, TargetStatus
+
+if TYPE_CHECKING:
+    from paperdrop.sync.bibtex import BibtexOptions
+    from paperdrop.sync.zotero import ZoteroConfig
 
 
 @dataclass(frozen=True)
 class TargetSpec:
-    kind: Literal["zotero", "bibtex"]
-    location: str  # collection path ("Reading/Robotics") or file path
+    kind: str  # a key of KINDS
+    location: str  # collection path ("Reading/Robotics") or absolute file path
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.location}"
 
-
-def parse_target_spec(spec: str, *, base_dir: Path | None = None) -> TargetSpec:
-    """Parse `zotero:A/B` or `bibtex:path.bib`. Relative BibTeX paths are made absolute against `base_dir`
-    (the caller's working directory) so a spec names the same file wherever it is used later."""
-    kind, sep, location = (spec or "").strip().partition(":")
-    location = location.strip()
-    if not sep or kind not in ("zotero", "bibtex") or not location:
-        raise InputError(
-            f"Unknown target {spec!r}.",
-            fix="Use 'zotero:<collection path>' (e.g. zotero:Reading/Robotics) or 'bibtex:<file path>'.",
-        )
-    if kind == "zotero":
-        parts = [p.strip() for p in location.strip("/").split("/")]
-        if any(not p for p in parts):
-            raise InputError(f"Empty collection name in {spec!r}.", fix="Write collection paths like A/B.")
-        return TargetSpec("zotero", "/".join(parts))
-    path = Path(location).expanduser()
-    if not path.is_absolute():
-        path = (base_dir or Path.cwd()) / path
-    return TargetSpec("bibtex", str(path.resolve()))
+    @property
+    def label(self) -> str:
+        """How a person names this target in a sentence: `papers.bib`, `Zotero: Reading/Robotics`."""
+        return KINDS[self.kind].label(self.location)
 
 
 class Sink(Protocol):
@@ -53,3 +46,74 @@ class Sink(Protocol):
         ...
 
     def deliver(self, requests: list[DeliveryRequest]) -> list[DeliveryOutcome]: ...
+
+
+@dataclass(frozen=True)
+class SinkContext:
+    """What building a sink needs, handed in by the server (sync/ reads no settings of its own)."""
+
+    state_dir: Path  # per-deployment state: indexes, caches, locks
+    zotero: ZoteroConfig
+    zotero_timeout: float
+    bibtex: BibtexOptions
+
+
+@dataclass(frozen=True)
+class TargetKind:
+    name: str
+    example: str  # a spec shown in help and error messages
+    normalize: Callable[[str, Path], str]  # location as written -> canonical location; raises InputError
+    label: Callable[[str], str]
+    build: Callable[[TargetSpec, SinkContext], Sink]
+
+
+def _zotero_location(location: str, _base: Path) -> str:
+    parts = [p.strip() for p in location.strip("/").split("/")]
+    if any(not p for p in parts):
+        raise InputError(f"Empty collection name in zotero:{location}.", fix="Write collection paths like A/B.")
+    return "/".join(parts)
+
+
+def _bibtex_location(location: str, base: Path) -> str:
+    """An absolute path with symlinks resolved, so a spec names the same file wherever it is used later."""
+    path = Path(location).expanduser()
+    return str((path if path.is_absolute() else base / path).resolve())
+
+
+def _zotero_sink(spec: TargetSpec, context: SinkContext) -> Sink:
+    from paperdrop.sync.zotero import ZoteroSink
+
+    return ZoteroSink(context.zotero, spec, state_dir=context.state_dir / "zotero", timeout=context.zotero_timeout)
+
+
+def _bibtex_sink(spec: TargetSpec, context: SinkContext) -> Sink:
+    from paperdrop.sync.bibtex import BibtexSink
+
+    return BibtexSink(spec, state_dir=context.state_dir / "bibtex", options=context.bibtex)
+
+
+KINDS: dict[str, TargetKind] = {
+    "zotero": TargetKind(
+        "zotero", "zotero:Reading/Robotics", _zotero_location, lambda loc: f"Zotero: {loc}", _zotero_sink
+    ),
+    "bibtex": TargetKind("bibtex", "bibtex:refs.bib", _bibtex_location, lambda loc: Path(loc).name, _bibtex_sink),
+}
+
+
+def parse_target_spec(spec: str, *, base_dir: Path | None = None) -> TargetSpec:
+    """Parse `kind:location` for a kind in KINDS. Relative file paths are made absolute against `base_dir`
+    (the caller's working directory by default)."""
+    kind, sep, location = (spec or "").strip().partition(":")
+    location = location.strip()
+    if not sep or kind not in KINDS or not location:
+        examples = " or ".join(f"'{k.example}'" for k in KINDS.values())
+        raise InputError(f"Unknown target {spec!r}.", fix=f"Use a target like {examples}.")
+    return TargetSpec(kind, KINDS[kind].normalize(location, base_dir or Path.cwd()))
+
+
+def make_sink(spec: TargetSpec, context: SinkContext) -> Sink:
+    """The sink of `spec`; an unknown kind is an error, never another kind's sink."""
+    kind = KINDS.get(spec.kind)
+    if kind is None:
+        raise InputError(f"Unknown target kind {spec.kind!r}.", fix=f"Known kinds: {', '.join(KINDS)}.")
+    return kind.build(spec, context)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from paperdrop.server.app import create_app
 from paperdrop.server.config import load_settings
 from paperdrop.server.runtime import Runtime

@@ -93,7 +93,7 @@
   function summarize(views) {
     const counts = {};
     for (const view of views) counts[view.state] = (counts[view.state] || 0) + 1;
-    const words = { saved: 'saved', present: 'already in your library', review: 'need review', failed: 'failed', queued: 'queued', saving: 'saving' };
+    const words = { saved: 'saved', present: 'already in your library', review: 'need review', setup: 'need a setup fix', failed: 'failed', dismissed: 'dismissed', queued: 'queued', saving: 'saving' };
     return Object.entries(counts).map(([state, n]) => `${n} ${words[state] || state}`).join(', ');
   }
 

@@ -54,7 +54,9 @@ test('content script decorates cards that appear after a client-side navigation'
 
 test('content script shows the state the background reports after a click', async () => {
   const runtime = withRuntime((message) => {
-    if (message.type === 'save') return { ok: true, clips: [{ id: 11, status: 'received', duplicate: false }], poll: POLL };
+    if (message.type === 'save') {
+      return { ok: true, clips: [{ id: 11, status: 'received', duplicate: false, outcome: { kind: 'saving', message: 'Looking it up on arXiv…' } }], poll: POLL };
+    }
     return { ok: true, views: { 11: { state: 'saved', text: 'Saved to papers.bib', final: true } } };
   });
   const window = pageWindow(fixture('arxiv-list-new.html'), 'https://arxiv.org/list/cs.RO/new', CONTENT_SCRIPTS, runtime.install);
@@ -62,7 +64,7 @@ test('content script shows the state the background reports after a click', asyn
   button.click();
   await until(() => button.textContent === 'Saved to papers.bib', 'the saved state');
   assert.equal(runtime.sent[0].papers[0].arxiv_id, '2403.12943');
-  assert.deepEqual(JSON.parse(JSON.stringify(runtime.sent[1])), { type: 'clipStates', clips: [{ id: 11, duplicate: false }] });
+  assert.deepEqual(JSON.parse(JSON.stringify(runtime.sent[1])), { type: 'clipStates', clips: [{ id: 11 }] });
   assert.equal(button.disabled, true);
 });
 

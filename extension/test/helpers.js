@@ -5,9 +5,9 @@ import { JSDOM } from 'jsdom';
 
 export const EXTRACTOR_SCRIPTS = ['src/lib/ids.js', 'src/extractors/common.js', 'src/extractors/huggingface.js',
   'src/extractors/arxiv.js', 'src/extractors/generic.js', 'src/extractors/index.js'];
-export const CONTENT_SCRIPTS = [...EXTRACTOR_SCRIPTS, 'src/lib/follow.js', 'src/content/widget.js', 'src/content/main.js'];
-
 const source = (file) => readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
+// The content scripts exactly as the manifest loads them, in its order.
+export const CONTENT_SCRIPTS = JSON.parse(source('manifest.json')).content_scripts[0].js;
 
 export function fixture(name) {
   return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');

@@ -19,41 +19,35 @@ for (const [value, expected] of ID_CASES) {
   });
 }
 
-const delivery = (fields) => ({ id: 1, target: 'bibtex:/home/a/papers.bib', state: 'pending', already_present: false,
-  attempts: 0, next_attempt_at: null, last_error: null, remote_key: null, ...fields });
-const clip = (fields) => ({ id: 7, status: 'resolved', arxiv_id: '2403.12943', title: 'T', target: 'bibtex:/home/a/papers.bib',
-  error: null, paper: null, deliveries: [], review_url: '/review', ...fields });
+const outcome = (kind, message, extra = {}) => ({ kind, message, fix: null, target: 'bibtex:/home/a/papers.bib', links: {}, ...extra });
 
+// Every outcome kind the server sends (README "Outcome"), and how it is shown.
 const VIEW_CASES = [
-  ['received', clip({ status: 'received' }), {}, 'saving', 'Saving…'],
-  ['resolving', clip({ status: 'resolving' }), {}, 'saving', 'Saving…'],
-  ['resolved, pending', clip({ deliveries: [delivery({})] }), {}, 'saving', 'Saving…'],
-  ['delivered', clip({ deliveries: [delivery({ state: 'delivered' })] }), {}, 'saved', 'Saved to papers.bib'],
-  ['delivered to zotero', clip({ target: 'zotero:Reading/ML', deliveries: [delivery({ target: 'zotero:Reading/ML', state: 'delivered' })] }), {}, 'saved', 'Saved to Zotero: Reading/ML'],
-  ['already present', clip({ deliveries: [delivery({ state: 'delivered', already_present: true })] }), {}, 'present', 'Already in your library'],
-  ['duplicate post', clip({ deliveries: [delivery({ state: 'delivered' })] }), { duplicate: true }, 'present', 'Already in your library'],
-  ['duplicate still pending', clip({ deliveries: [delivery({})] }), { duplicate: true }, 'saving', 'Saving…'],
-  ['delivery failed', clip({ deliveries: [delivery({ state: 'failed', last_error: 'disk full' })] }), {}, 'failed', 'Failed: disk full'],
-  ['clip failed', clip({ status: 'failed', error: 'no such arXiv id' }), {}, 'failed', 'Failed: no such arXiv id'],
-  ['needs review', clip({ status: 'needs_review' }), { serverUrl: 'http://127.0.0.1:7077' }, 'review', 'Needs review'],
+  ['saving', outcome('saving', 'Looking it up on arXiv…'), 'saving', false],
+  ['retrying', outcome('retrying', 'Not saved yet: arXiv is down. PaperDrop tries again in 2 min.'), 'saving', false],
+  ['saved', outcome('saved', 'Saved to papers.bib'), 'saved', true],
+  ['already_there', outcome('already_there', 'Already in papers.bib'), 'present', true],
+  ['needs_review', outcome('needs_review', 'Several arXiv papers could be this one.', { links: { review: 'http://127.0.0.1:7077/review#clip-7' } }), 'review', true],
+  ['needs_setup', outcome('needs_setup', 'Zotero refused the API key.', { fix: 'Create a key…', links: { setup: 'http://127.0.0.1:7077/targets#t' } }), 'setup', true],
+  ['failed', outcome('failed', 'arXiv has no paper 2401.99999.'), 'failed', true],
+  ['dismissed', outcome('dismissed', 'Dismissed on the review page: it will not be saved.'), 'dismissed', true],
+  ['rejected', outcome('rejected', "Paper 2 cannot be saved (papers.1.arxiv_id: 'x' is not an arXiv id)."), 'failed', true],
 ];
-for (const [name, value, options, state, text] of VIEW_CASES) {
-  test(`clipView shows ${state} when ${name}`, () => {
-    const view = PD.states.clipView(value, options);
+for (const [kind, value, state, final] of VIEW_CASES) {
+  test(`clipView shows the server's ${kind} outcome as ${state}`, () => {
+    const view = PD.states.clipView({ id: 7, outcome: value });
     assert.equal(view.state, state);
-    assert.equal(view.text, text);
-    assert.equal(view.final, state !== 'saving');
+    assert.equal(view.kind, kind);
+    assert.equal(view.text, value.message);
+    assert.equal(view.final, final);
   });
 }
 
-test('clipView links needs-review clips to the dashboard review page', () => {
-  const view = PD.states.clipView(clip({ status: 'needs_review', review_url: '/review?clip=7' }), { serverUrl: 'http://127.0.0.1:7077' });
-  assert.equal(view.href, 'http://127.0.0.1:7077/review?clip=7');
-});
-
-test('clipView follows the delivery to the clip target when there are several', () => {
-  const value = clip({ deliveries: [delivery({ target: 'zotero:X', state: 'failed' }), delivery({ state: 'delivered' })] });
-  assert.equal(PD.states.clipView(value).state, 'saved');
+test('clipView links review and setup outcomes to the dashboard pages the server named', () => {
+  assert.equal(PD.states.clipView({ outcome: VIEW_CASES[4][1] }).href, 'http://127.0.0.1:7077/review#clip-7');
+  const setup = PD.states.clipView({ outcome: VIEW_CASES[5][1] });
+  assert.equal(setup.href, 'http://127.0.0.1:7077/targets#t');
+  assert.equal(setup.title, 'Create a key…');
 });
 
 function memoryStorage() {
@@ -81,12 +75,12 @@ test('queue keeps entries until a flush succeeds, in order, then reports their c
   const posted = [];
   const result = await queue.flush(async (papers, target) => {
     posted.push([papers[0].arxiv_id, target]);
-    return [{ id: posted.length, status: 'received', duplicate: false }];
+    return [{ id: posted.length, status: 'received', duplicate: false, outcome: { kind: 'saving', message: 'Saving…' } }];
   });
   assert.deepEqual(posted, [['2403.12943', 'bibtex:/a.bib'], ['2403.13043', null]]);
   assert.deepEqual({ sent: result.sent, remaining: result.remaining }, { sent: 2, remaining: 0 });
-  assert.deepEqual(await queue.lookup(first.key), { queued: false, clips: [{ id: 1, duplicate: false }] });
-  assert.deepEqual(await queue.lookup(second.key), { queued: false, clips: [{ id: 2, duplicate: false }] });
+  assert.deepEqual(await queue.lookup(first.key), { queued: false, clips: [{ id: 1, outcome: { kind: 'saving', message: 'Saving…' } }] });
+  assert.deepEqual(await queue.lookup(second.key), { queued: false, clips: [{ id: 2, outcome: { kind: 'saving', message: 'Saving…' } }] });
 });
 
 test('queue survives a restart because it lives only in storage', async () => {
@@ -133,41 +127,47 @@ test('nextDelayMs doubles from the base up to the maximum', () => {
 const noSleep = async () => undefined;
 const POLL = { intervalMs: 1, timeoutMs: 60000 };
 
-test('follow polls until every clip is final and reports views by paper index', async () => {
+const saving = { kind: 'saving', message: 'Looking it up on arXiv…' };
+
+test('follow shows the outcome of the save answer, then polls only what is not final', async () => {
   const answers = [
-    { ok: true, views: { 7: { state: 'saving', final: false }, 8: { state: 'saved', final: true } } },
+    { ok: true, views: { 7: { state: 'saving', final: false } } },
     { ok: true, views: { 7: { state: 'review', final: true } } },
   ];
   const asked = [];
   const seen = [];
+  const start = { clips: [{ id: 7, outcome: saving }, { id: 8, outcome: { kind: 'already_there', message: 'Already in papers.bib' } },
+    { outcome: { kind: 'rejected', message: 'Paper 3 cannot be saved.' } }], poll: POLL };
   await PD.follow(async (message) => { asked.push(message.clips.map((c) => c.id)); return answers.shift(); },
-    { clips: [{ id: 7 }, { id: 8, duplicate: true }], poll: POLL }, 2, (index, view) => seen.push([index, view.state]), { sleep: noSleep });
-  assert.deepEqual(asked, [[7, 8], [7]]);
-  assert.deepEqual(seen, [[0, 'saving'], [1, 'saved'], [0, 'review']]);
+    start, 3, (index, view) => seen.push([index, view.state]), { sleep: noSleep });
+  assert.deepEqual(asked, [[7], [7]]);
+  assert.deepEqual(seen, [[0, 'saving'], [1, 'present'], [2, 'failed'], [0, 'saving'], [0, 'review']]);
 });
 
 test('follow waits for a queued save to be sent, then follows its clips', async () => {
-  const replies = [{ ok: true, queued: true, lastError: 'down' }, { ok: true, queued: false, clips: [{ id: 3 }] },
+  const replies = [{ ok: true, queued: true, lastError: 'down' }, { ok: true, queued: false, clips: [{ id: 3, outcome: saving }] },
     { ok: true, views: { 3: { state: 'saved', final: true } } }];
   const seen = [];
   await PD.follow(async () => replies.shift(), { queued: true, key: 'k', reason: 'down', poll: POLL }, 1,
     (index, view) => seen.push(view.state), { sleep: noSleep });
-  assert.deepEqual(seen, ['queued', 'queued', 'saved']);
+  assert.deepEqual(seen, ['queued', 'queued', 'saving', 'saved']);
 });
 
 test('follow shows the error in words when the background refuses', async () => {
   const seen = [];
   await PD.follow(async () => ({ ok: false, error: { message: 'PaperDrop rejected the token', code: 'unauthorized' } }),
-    { clips: [{ id: 3 }], poll: POLL }, 1, (index, view) => seen.push(view), { sleep: noSleep });
-  assert.equal(seen[0].state, 'failed');
-  assert.equal(seen[0].text, 'PaperDrop rejected the token');
+    { clips: [{ id: 3, outcome: saving }], poll: POLL }, 1, (index, view) => seen.push(view), { sleep: noSleep });
+  assert.equal(seen.at(-1).state, 'failed');
+  assert.equal(seen.at(-1).text, 'PaperDrop rejected the token');
 });
 
-test('follow stops at the poll timeout with a pointer to the dashboard', async () => {
+test('follow stops at the poll timeout showing what the server last said', async () => {
   let clock = 0;
   const seen = [];
-  await PD.follow(async () => ({ ok: true, views: { 3: { state: 'saving', final: false } } }),
-    { clips: [{ id: 3 }], poll: { intervalMs: 10, timeoutMs: 100 } }, 1, (index, view) => seen.push(view.text),
+  const retrying = { state: 'saving', text: 'Not saved yet: Zotero is busy. PaperDrop tries again in 5 min.', final: false };
+  await PD.follow(async () => ({ ok: true, views: { 3: retrying } }),
+    { clips: [{ id: 3, outcome: saving }], poll: { intervalMs: 10, timeoutMs: 100 } }, 1, (index, view) => seen.push(view),
     { sleep: async (ms) => { clock += ms; }, now: () => clock });
-  assert.match(seen.at(-1), /dashboard/);
+  assert.equal(seen.at(-1).text, retrying.text);
+  assert.equal(seen.at(-1).final, true);
 });

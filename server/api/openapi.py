@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from paperdrop.server.api.schemas import ErrorOut
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
+
+from paperdrop.server.api.schemas import ClipIn, ErrorOut
 
 
 @dataclass
@@ -37,7 +38,7 @@ def operation(path: str, method: str, summary: str, **kwargs: Any):
 
 
 def build_document(version: str, prefix: str = "/api/v1") -> dict[str, Any]:
-    models = {m for op in OPERATIONS for m in (op.body, op.response) if m is not None} | {ErrorOut}
+    models = {m for op in OPERATIONS for m in (op.body, op.response) if m is not None} | {ErrorOut, ClipIn}
     refs, schema = models_json_schema(
         [(m, "validation") for m in sorted(models, key=lambda m: m.__name__)],
         ref_template="#/components/schemas/{model}",

@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1 (contract in DESIGN.md "HTTP API"). Views only translate HTTP to services."""
+"""The JSON API under /api/v1 (contract in docs/design.md "HTTP API"). Views only translate HTTP to services."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ import json
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from pydantic import ValidationError
+
 from paperdrop.server import __version__
 from paperdrop.server.api.openapi import build_document, operation
 from paperdrop.server.api.schemas import (
+    ClipIn,
     ClipList,
     ClipOut,
     ClipsAccepted,
@@ -20,25 +23,33 @@ from paperdrop.server.api.schemas import (
     RetryOut,
     TargetList,
 )
-from paperdrop.server.api.serialize import clip_brief, clip_json, delivery_json, paper_json
-from paperdrop.server.errors import ApiError
-from paperdrop.server.jobs.resolve import settle_review
+from paperdrop.server.api.serialize import answer_json, clip_json, paper_detail_json, paper_summary_json
+from paperdrop.server.errors import ApiError, validation_details
+from paperdrop.server.runtime import Runtime
 from paperdrop.server.security import require_token
-from paperdrop.server.services.library import PAPER_STATES, PaperQuery, list_papers
+from paperdrop.server.services.export import export_bibtex
+from paperdrop.server.services.library import PAPER_STATES, PaperQuery, clips_with_delivery, list_papers
+from paperdrop.server.services.outcome import Links
 from paperdrop.server.services.requeue import retry_paper
-from paperdrop.server.services.targets import export_bibtex, list_targets
-from paperdrop.server.store.models import CLIP_NEEDS_REVIEW, CLIP_RECEIVED, Clip, Paper
+from paperdrop.server.services.review import ClipNotFound, choose_paper
+from paperdrop.server.services.save import Rejection, save_clips
+from paperdrop.server.services.targets import list_targets
+from paperdrop.server.store.models import Paper
+from paperdrop.sync.errors import InputError
 from paperdrop.sync.records import ClipInput
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_IDS_PER_LOOKUP = 500
-WITH_DELIVERIES = selectinload(Clip.paper).selectinload(Paper.deliveries)  # what clip_json shows
 
 
-def rt():
-    return current_app.extensions["paperdrop"]
+def rt() -> Runtime:
+    runtime: Runtime = current_app.extensions["paperdrop"]
+    return runtime
+
+
+def links() -> Links:
+    """Dashboard links of outcomes, on the address the caller used to reach this server."""
+    return Links(request.host_url)
 
 
 @bp.before_request
@@ -59,20 +70,9 @@ def _json_body() -> Any:
         raise ApiError(400, "malformed_json", f"The body is not valid JSON: {exc}.") from exc
 
 
-def _review_url(clip: Clip) -> str | None:
-    return f"{request.host_url}review#clip-{clip.id}" if clip.status == CLIP_NEEDS_REVIEW else None
-
-
-def _load_clip(session, clip_id: int) -> Clip:
-    clip = session.scalar(select(Clip).options(WITH_DELIVERIES).where(Clip.id == clip_id))
-    if clip is None:
-        raise ApiError(404, "not_found", f"There is no clip {clip_id}.")
-    return clip
-
-
 @bp.get("/health")
 @operation("/health", "get", "Service status, version and queue depth", response=Health, auth=False)
-def health():
+def health() -> Response:
     return jsonify(
         {"status": "ok", "app": "paperdrop", "version": __version__, "queue": {"pending": rt().queue.pending()}}
     )
@@ -80,7 +80,7 @@ def health():
 
 @bp.get("/openapi.json")
 @operation("/openapi.json", "get", "This document")
-def openapi():
+def openapi() -> Response:
     return jsonify(build_document(__version__))
 
 
@@ -88,23 +88,38 @@ def openapi():
 @operation(
     "/clips", "post", "Store clips; answers in order, one per paper", body=ClipsIn, response=ClipsAccepted, status=202
 )
-def post_clips():
+def post_clips() -> tuple[Response, int]:
     body = ClipsIn.model_validate(_json_body())
-    spec = rt().settings.resolve_target(body.target)
-    inputs = [ClipInput(**paper.model_dump()) for paper in body.papers]
-    stored = rt().intake.store(inputs, spec)
-    rt().queue.defer_resolve(sorted({s.id for s in stored if s.status == CLIP_RECEIVED}))
-    if any(s.duplicate for s in stored):  # their failed deliveries were reopened
-        rt().queue.enqueue_deliver(str(spec))  # after the commit: a job never sees an uncommitted clip
-    answer = [{"id": s.id, "status": s.status, "paper_id": s.paper_id, "duplicate": s.duplicate} for s in stored]
-    return jsonify({"clips": answer}), 202
+    items = [_paper(index, paper) for index, paper in enumerate(body.papers)]
+    result = save_clips(rt(), items, body.target, links=links(), coalesce=True)
+    answers = [answer_json(a) for a in result.answers]
+    if result.target is None:  # the target itself was refused: no paper can be saved
+        refused = answers[0]["outcome"]
+        detail = {"location": "target", "message": refused["message"], "type": "invalid_target"}
+        raise ApiError(422, "invalid_request", " ".join(filter(None, (refused["message"], refused["fix"]))), [detail])
+    if not result.stored_any:
+        details = [d for item in items if isinstance(item, Rejection) for d in item.details]
+        message = answers[0]["outcome"]["message"] if len(answers) == 1 else "None of the papers could be saved."
+        raise ApiError(422, "invalid_request", message, details)
+    return jsonify({"clips": answers}), 202
+
+
+def _paper(index: int, raw: Any) -> ClipInput | Rejection:
+    """One paper of a POST, checked on its own: an unusable one is answered as rejected, not the request."""
+    try:
+        paper = ClipIn.model_validate(raw)
+    except ValidationError as exc:
+        details = [dict(d, location=f"papers.{index}.{d['location']}".rstrip(".")) for d in validation_details(exc)]
+        problems = "; ".join(f"{d['location']}: {d['message']}" for d in details)
+        return Rejection(InputError(f"Paper {index + 1} cannot be saved ({problems}).", fix=ClipIn.FIX), details)
+    return ClipInput(**paper.model_dump())
 
 
 @bp.get("/clips")
 @operation(
     "/clips", "get", "Several clips at once (polling)", response=ClipList, query={"ids": "comma-separated clip ids"}
 )
-def get_clips():
+def get_clips() -> Response:
     try:
         ids = [int(x) for x in request.args.get("ids", "").split(",") if x.strip()]
     except ValueError as exc:
@@ -112,16 +127,22 @@ def get_clips():
     if len(ids) > MAX_IDS_PER_LOOKUP:
         raise ApiError(400, "too_many_ids", f"Ask for at most {MAX_IDS_PER_LOOKUP} clips at once.")
     with rt().db.reading() as session:
-        clips = session.scalars(select(Clip).options(WITH_DELIVERIES).where(Clip.id.in_(ids)).order_by(Clip.id))
-        return jsonify({"clips": [clip_json(c, _review_url(c)) for c in clips]})
+        found = clips_with_delivery(session, ids)
+        return jsonify({"clips": [clip_json(clip, delivery, links()) for clip, delivery in found]})
 
 
 @bp.get("/clips/<int:clip_id>")
-@operation("/clips/{clip_id}", "get", "A clip, its paper and its deliveries", response=ClipOut)
-def get_clip(clip_id: int):
+@operation("/clips/{clip_id}", "get", "A clip, its paper, its delivery and its outcome", response=ClipOut)
+def get_clip(clip_id: int) -> Response:
+    return jsonify(_clip_answer(clip_id))
+
+
+def _clip_answer(clip_id: int) -> dict[str, Any]:
     with rt().db.reading() as session:
-        clip = _load_clip(session, clip_id)
-        return jsonify(clip_json(clip, _review_url(clip)))
+        found = clips_with_delivery(session, [clip_id])
+        if not found:
+            raise ApiError(404, "not_found", f"There is no clip {clip_id}.")
+        return clip_json(*found[0], links())
 
 
 @bp.post("/clips/<int:clip_id>/resolve")
@@ -133,15 +154,13 @@ def get_clip(clip_id: int):
     response=ClipOut,
     status=202,
 )
-def resolve_clip(clip_id: int):
+def resolve_clip(clip_id: int) -> tuple[Response, int]:
     body = ResolveIn.model_validate(_json_body())
-    with rt().db.session() as session:
-        clip = _load_clip(session, clip_id)
-        settle_review(clip, body.arxiv_id)
-        session.flush()
-        answer = clip_json(clip)
-    rt().queue.enqueue_resolve([clip_id])
-    return jsonify(answer), 202
+    try:
+        choose_paper(rt(), clip_id, body.arxiv_id)
+    except ClipNotFound as exc:
+        raise ApiError(404, "not_found", str(exc)) from exc
+    return jsonify(_clip_answer(clip_id)), 202
 
 
 @bp.get("/papers")
@@ -151,18 +170,18 @@ def resolve_clip(clip_id: int):
     "The library, newest first",
     response=PaperPage,
     query={
-        "state": "pending | delivered | failed",
+        "state": " | ".join(PAPER_STATES),
         "q": "title words, author or arXiv id",
         "target": "a target spec",
         "page": "1-based page",
         "per_page": "1..200",
     },
 )
-def get_papers():
+def get_papers() -> Response:
     query = _paper_query()
     with rt().db.reading() as session:
         papers, total = list_papers(session, query)
-        items = [dict(paper_json(p), deliveries=[delivery_json(d) for d in p.deliveries]) for p in papers]
+        items = [paper_summary_json(p) for p in papers]
     return jsonify({"papers": items, "total": total, "page": query.page, "per_page": query.per_page})
 
 
@@ -185,23 +204,17 @@ def _paper_query() -> PaperQuery:
 
 @bp.get("/papers/<int:paper_id>")
 @operation("/papers/{paper_id}", "get", "A paper with its clips and deliveries", response=PaperDetail)
-def get_paper(paper_id: int):
+def get_paper(paper_id: int) -> Response:
     with rt().db.reading() as session:
         paper = session.get(Paper, paper_id)
         if paper is None:
             raise ApiError(404, "not_found", f"There is no paper {paper_id}.")
-        return jsonify(
-            dict(
-                paper_json(paper),
-                clips=[clip_brief(c) for c in paper.clips],
-                deliveries=[delivery_json(d) for d in paper.deliveries],
-            )
-        )
+        return jsonify(paper_detail_json(paper))
 
 
 @bp.post("/papers/<int:paper_id>/retry")
 @operation("/papers/{paper_id}/retry", "post", "Requeue the paper's failed deliveries", response=RetryOut)
-def post_retry(paper_id: int):
+def post_retry(paper_id: int) -> Response:
     with rt().db.session() as session:
         if session.get(Paper, paper_id) is None:
             raise ApiError(404, "not_found", f"There is no paper {paper_id}.")
@@ -212,7 +225,7 @@ def post_retry(paper_id: int):
 
 @bp.get("/targets")
 @operation("/targets", "get", "Targets and whether each is reachable (no secrets)", response=TargetList)
-def get_targets():
+def get_targets() -> Response:
     return jsonify(list_targets(rt()))
 
 
@@ -224,7 +237,7 @@ def get_targets():
     query={"target": "only papers delivered there"},
     content_type="application/x-bibtex",
 )
-def export_bib():
+def export_bib() -> Response:
     target = request.args.get("target") or None
     text = export_bibtex(rt(), target=target)
     return Response(

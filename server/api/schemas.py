@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from datetime import datetime
+from typing import Any, ClassVar, Literal
 
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from paperdrop.server.services.outcome import OutcomeKind
+from paperdrop.server.store.models import ClipState, DeliveryState
 from paperdrop.sync.ids import parse_arxiv_id
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from paperdrop.sync.targets import KINDS
 
 MAX_PAPERS_PER_POST = 500
+
+
+def _ref(model: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{model}"}
 
 
 class Strict(BaseModel):
@@ -16,6 +25,8 @@ class Strict(BaseModel):
 
 class ClipIn(Strict):
     """One paper as a page or digest shows it. Give an arXiv id (or a URL naming one) or a title."""
+
+    FIX: ClassVar[str] = "Send an arXiv id (like 2403.12943), an arXiv or Hugging Face paper URL, or a title."
 
     arxiv_id: str | None = Field(None, max_length=64, examples=["2403.12943"])
     title: str | None = Field(None, max_length=2000)
@@ -62,45 +73,69 @@ def _id_part_of_url(url: str) -> str:
 
 
 class ClipsIn(Strict):
-    papers: list[ClipIn] = Field(min_length=1, max_length=MAX_PAPERS_PER_POST)
+    """Each paper is checked on its own: an unusable one is answered as `rejected` in its place, the others are
+    saved (the request fails with 422 only when no paper is usable)."""
+
+    papers: list[Any] = Field(min_length=1, max_length=MAX_PAPERS_PER_POST, json_schema_extra={"items": _ref("ClipIn")})
     target: str | None = Field(None, max_length=1024, description="A target name or spec; default target if unset")
 
 
-class ClipAccepted(BaseModel):
+class FromRows(BaseModel):
+    """Response models read straight from the store's rows (and the outcome dataclass): one declaration."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class OutcomeOut(FromRows):
+    """What to tell a person about a clip, computed on the server (see the README's "Outcome")."""
+
+    kind: OutcomeKind
+    message: str
+    fix: str | None = None
+    target: str | None = None
+    links: dict[str, str] = Field(default_factory=dict, description="review, setup, paper: dashboard pages")
+
+
+class ClipAccepted(FromRows):
     id: int
-    status: str
+    status: ClipState
     paper_id: int | None = None
     duplicate: bool = Field(description="True when this paper was already clipped for this target")
+    outcome: OutcomeOut
+
+
+class ClipRejected(FromRows):
+    outcome: OutcomeOut = Field(description="kind is rejected; message and fix say why")
 
 
 class ClipsAccepted(BaseModel):
-    clips: list[ClipAccepted]
+    clips: list[ClipAccepted | ClipRejected]
 
 
-class DeliveryOut(BaseModel):
+class DeliveryOut(FromRows):
     id: int
     paper_id: int
     target: str
-    state: Literal["pending", "delivered", "failed"]
+    state: DeliveryState
     already_present: bool
     attempts: int
-    next_attempt_at: str | None
+    next_attempt_at: datetime | None
     last_error: str | None
-    waiting_reason: str | None
+    last_fix: str | None
     remote_key: str | None
     remote_version: int | None
-    delivered_at: str | None
+    delivered_at: datetime | None
 
 
-class PaperOut(BaseModel):
+class PaperOut(FromRows):
     id: int
     arxiv_id: str
     version: int
     title: str
     authors: list[str]
     abstract: str
-    published: str | None
-    updated: str | None
+    published: datetime | None
+    updated: datetime | None
     primary_category: str | None
     categories: list[str]
     comment: str | None
@@ -108,26 +143,31 @@ class PaperOut(BaseModel):
     doi: str | None
     pdf_url: str | None
     abs_url: str | None
-    fetched_at: str | None
+    fetched_at: datetime | None
 
 
-class ClipOut(BaseModel):
+class ClipBrief(FromRows):
     id: int
-    status: str
+    status: ClipState
     target: str
-    arxiv_id: str | None
-    title: str | None
-    url: str | None
     source_url: str | None
     source_site: str | None
+    title: str | None
+    created_at: datetime
+
+
+class ClipOut(ClipBrief):
+    arxiv_id: str | None
+    url: str | None
     extra: dict[str, Any]
     attempts: int
-    next_attempt_at: str | None
-    error: str | None
+    next_attempt_at: datetime | None
+    error: str | None = Field(validation_alias=AliasChoices("last_error", "error"))  # rows, or a parsed answer
+    fix: str | None = Field(validation_alias=AliasChoices("last_fix", "fix"))
     candidates: list[dict[str, Any]]
-    created_at: str
     paper: PaperOut | None
-    deliveries: list[DeliveryOut]
+    deliveries: list[DeliveryOut] = Field(description="The paper's delivery to the clip's target, when resolved")
+    outcome: OutcomeOut
     review_url: str | None
 
 
@@ -136,7 +176,7 @@ class ClipList(BaseModel):
 
 
 class PaperDetail(PaperOut):
-    clips: list[dict[str, Any]]
+    clips: list[ClipBrief]
     deliveries: list[DeliveryOut]
 
 
@@ -170,7 +210,7 @@ class RetryOut(BaseModel):
 class TargetOut(BaseModel):
     name: str | None
     spec: str
-    kind: Literal["zotero", "bibtex"]
+    kind: str = Field(json_schema_extra={"enum": list(KINDS)})
     reachable: bool
     message: str
     fix: str | None

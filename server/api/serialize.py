@@ -1,85 +1,43 @@
-"""Rows as the JSON the API returns (shapes declared in server.schemas)."""
+"""Rows as the API's JSON: the response models of server.api.schemas read the rows' attributes, so each shape
+is declared once (there); this module only supplies what a row does not hold (a clip's outcome and links)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from paperdrop.server.store.models import Clip, Delivery, Paper
+from paperdrop.server.api.schemas import ClipAccepted, ClipOut, ClipRejected, PaperDetail, PaperSummary
+from paperdrop.server.services.outcome import Links, Outcome, clip_outcome
+from paperdrop.server.services.save import SavedClip
+from paperdrop.server.store.models import Clip, ClipState, Delivery, Paper
 
 
-def iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
+class _ClipView:
+    """A clip's attributes plus its outcome, deliveries and review link, for `ClipOut`."""
+
+    def __init__(self, clip: Clip, delivery: Delivery | None, links: Links):
+        self._clip = clip
+        self.deliveries = [delivery] if delivery is not None else []
+        self.outcome = clip_outcome(clip, delivery, links=links)
+        self.review_url = links.review(clip.id) if clip.status == ClipState.NEEDS_REVIEW else None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._clip, name)
 
 
-def delivery_json(d: Delivery) -> dict[str, Any]:
-    return {
-        "id": d.id,
-        "paper_id": d.paper_id,
-        "target": d.target,
-        "state": d.state,
-        "already_present": d.already_present,
-        "attempts": d.attempts,
-        "next_attempt_at": iso(d.next_attempt_at),
-        "last_error": d.last_error,
-        "waiting_reason": d.waiting_reason,
-        "remote_key": d.remote_key,
-        "remote_version": d.remote_version,
-        "delivered_at": iso(d.delivered_at),
-    }
+def clip_json(clip: Clip, delivery: Delivery | None, links: Links) -> dict[str, Any]:
+    return ClipOut.model_validate(_ClipView(clip, delivery, links)).model_dump(mode="json")
 
 
-def paper_json(p: Paper) -> dict[str, Any]:
-    return {
-        "id": p.id,
-        "arxiv_id": p.arxiv_id,
-        "version": p.version,
-        "title": p.title,
-        "authors": list(p.authors),
-        "abstract": p.abstract,
-        "published": iso(p.published),
-        "updated": iso(p.updated),
-        "primary_category": p.primary_category,
-        "categories": list(p.categories),
-        "comment": p.comment,
-        "journal_ref": p.journal_ref,
-        "doi": p.doi,
-        "pdf_url": p.pdf_url,
-        "abs_url": p.abs_url,
-        "fetched_at": iso(p.fetched_at),
-    }
+def answer_json(answer: SavedClip | Outcome) -> dict[str, Any]:
+    """One entry of the POST /clips answer."""
+    if isinstance(answer, Outcome):
+        return ClipRejected.model_validate({"outcome": answer}).model_dump(mode="json")
+    return ClipAccepted.model_validate(answer).model_dump(mode="json")
 
 
-def clip_brief(c: Clip) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "status": c.status,
-        "target": c.target,
-        "source_url": c.source_url,
-        "source_site": c.source_site,
-        "title": c.title,
-        "created_at": iso(c.created_at),
-    }
+def paper_summary_json(paper: Paper) -> dict[str, Any]:
+    return PaperSummary.model_validate(paper).model_dump(mode="json")
 
 
-def clip_json(c: Clip, review_url: str | None = None) -> dict[str, Any]:
-    deliveries = [delivery_json(d) for d in c.paper.deliveries if d.target == c.target] if c.paper else []
-    return {
-        "id": c.id,
-        "status": c.status,
-        "target": c.target,
-        "arxiv_id": c.arxiv_id,
-        "title": c.title,
-        "url": c.url,
-        "source_url": c.source_url,
-        "source_site": c.source_site,
-        "extra": dict(c.extra),
-        "attempts": c.attempts,
-        "next_attempt_at": iso(c.next_attempt_at),
-        "error": c.last_error,
-        "candidates": list(c.candidates),
-        "created_at": iso(c.created_at),
-        "paper": paper_json(c.paper) if c.paper else None,
-        "deliveries": deliveries,
-        "review_url": review_url,
-    }
+def paper_detail_json(paper: Paper) -> dict[str, Any]:
+    return PaperDetail.model_validate(paper).model_dump(mode="json")

@@ -12,6 +12,7 @@ import signal
 import sys
 
 import click
+
 from paperdrop.server import __version__
 from paperdrop.server.cli.admin import register as register_admin
 from paperdrop.server.cli.common import PaperDropGroup, make_runtime, setup_logging
@@ -41,6 +42,7 @@ def _raise_exit(signum, _frame):
 def serve(host: str, port: int, no_worker: bool, threads: int) -> None:
     """Run the web service (API and dashboard) with the job worker, until Ctrl-C."""
     import waitress
+
     from paperdrop.server.app import create_app
     from paperdrop.server.jobs.worker import Worker
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+
 from paperdrop.server.cli.common import EXIT_INCOMPLETE, echo_json, make_runtime
 from paperdrop.sync.errors import ConfigurationError, InputError
 from paperdrop.sync.ids import normalize_arxiv_id
@@ -35,7 +36,7 @@ def status(as_json: bool) -> None:
                 {"id": d.id, "arxiv_id": d.paper.arxiv_id, "target": d.target, "error": d.last_error}
                 for d in failed_deliveries
             ],
-            "waiting": [{"id": d.id, "target": d.target, "reason": d.waiting_reason} for d in waits],
+            "waiting": [{"id": d.id, "target": d.target, "reason": d.last_error, "fix": d.last_fix} for d in waits],
         }
     if as_json:
         echo_json(data)
@@ -74,21 +75,20 @@ def retry(all_failed: bool, clip_ids: tuple[int, ...]) -> None:
 def resolve(clip_id: int, arxiv_id: str) -> None:
     """Settle a clip that needs review: CLIP_ID is the paper ARXIV_ID. Delivers it right away."""
     from paperdrop.server.jobs.foreground import run_until_settled
-    from paperdrop.server.jobs.resolve import settle_review
-    from paperdrop.server.store.models import Clip
+    from paperdrop.server.services.review import ClipNotFound, choose_paper
 
     normalized = normalize_arxiv_id(arxiv_id)
     if normalized is None:
         raise InputError(f"{arxiv_id!r} is not an arXiv id.", fix="Use an id like 2403.12943 or hep-th/9901001.")
     rt = make_runtime()
-    with rt.db.session() as session:
-        clip = session.get(Clip, clip_id)
-        if clip is None:
-            raise InputError(f"There is no clip {clip_id}.", fix="`paperdrop status` lists clips that need review.")
-        settle_review(clip, normalized)
+    try:
+        choose_paper(rt, clip_id, normalized)
+    except ClipNotFound as exc:
+        raise InputError(str(exc), fix="`paperdrop status` lists clips that need review.") from exc
     result = run_until_settled(rt, [clip_id], timeout=600).results[0]
-    click.echo(f"Clip {clip_id} -> {normalized}: {result.outcome} {result.detail}".rstrip())
-    if result.outcome not in ("delivered", "already_present"):
+    outcome = result.outcome
+    click.echo(f"Clip {clip_id} -> {normalized}: {outcome.message}" + (f" {outcome.fix}" if outcome.fix else ""))
+    if not result.done:
         sys.exit(EXIT_INCOMPLETE)
 
 
@@ -97,7 +97,7 @@ def resolve(clip_id: int, arxiv_id: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["bibtex"]), default="bibtex", show_default=True)
 def export(target: str | None, fmt: str) -> None:
     """Print BibTeX of stored papers on stdout."""
-    from paperdrop.server.services.targets import export_bibtex
+    from paperdrop.server.services.export import export_bibtex
 
     click.echo(export_bibtex(make_runtime(), target=target), nl=False)
 

@@ -7,6 +7,7 @@ import logging
 import sys
 
 import click
+
 from paperdrop.sync.errors import ConfigurationError, InputError, PaperDropError
 
 EXIT_INCOMPLETE, EXIT_INPUT, EXIT_CONFIG = 1, 2, 3

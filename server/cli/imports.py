@@ -4,19 +4,28 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
 from paperdrop.server.cli.common import EXIT_INCOMPLETE, echo_json, make_runtime, setup_logging
 from paperdrop.sync.errors import InputError
 from paperdrop.sync.records import ClipInput
+from paperdrop.sync.targets import TargetSpec
+
+if TYPE_CHECKING:
+    from paperdrop.server.jobs.foreground import ClipResult, Progress
 
 OUTCOME_WORDS = {
-    "delivered": "delivered",
-    "already_present": "already there",
+    "saving": "not finished",
+    "retrying": "not finished",
+    "saved": "saved",
+    "already_there": "already there",
     "needs_review": "needs review",
+    "needs_setup": "needs setup",
     "failed": "failed",
-    "waiting": "waiting for setup",
-    "pending": "not finished",
+    "dismissed": "dismissed",
+    "rejected": "rejected",
 }
 
 
@@ -74,27 +83,24 @@ def import_command(
     Without --wait the clips are stored and a running `paperdrop serve` or `paperdrop worker` does the work.
     With --wait the work runs here; the exit code is 0 only if every paper was delivered (1 otherwise).
     """
-    from paperdrop.server.store.clips import store_clips
+    from paperdrop.server.services.save import save_clips
 
     setup_logging(30)
     rt = make_runtime()
-    spec = rt.settings.resolve_target(target)
     clips = read_sources(sources)
     if not clips:
         raise InputError(
             "No papers found in the given sources.",
             fix="Check the file: PaperDrop reads digest text, saved HTML pages, id lists and .bib files.",
         )
-    with rt.db.session() as session:
-        stored = store_clips(session, clips, spec)
-        clip_ids = [s.id for s in stored]
+    spec = rt.settings.resolve_target(target)  # a wrong target is a usage error before anything is stored
+    clip_ids = save_clips(rt, list(clips), target).clip_ids
     if not wait:
-        rt.queue.enqueue_resolve(clip_ids)
         _report_stored(clip_ids, spec, as_json)
         return
     progress = _run_with_bar(rt, clip_ids, timeout)
     _report(progress, spec, as_json)
-    if not all(r.outcome in ("delivered", "already_present") for r in progress.results):
+    if not all(r.done for r in progress.results):
         sys.exit(EXIT_INCOMPLETE)
 
 
@@ -119,21 +125,32 @@ def _report_stored(clip_ids: list[int], spec, as_json: bool) -> None:
         )
 
 
-def _report(progress, spec, as_json: bool) -> None:
+def _report(progress: Progress, spec: TargetSpec, as_json: bool) -> None:
     results = progress.results
     if as_json:
-        echo_json({"target": str(spec), "results": [r.__dict__ for r in results]})
+        echo_json({"target": str(spec), "results": [_result_json(r) for r in results]})
         return
     width = max([len(r.arxiv_id or "-") for r in results] + [8])
     click.echo(f"{'clip':>6}  {'arxiv id':<{width}}  {'result':<17}  title / detail")
     for r in results:
         title = (r.title or "")[:60]
-        detail = f"  [{r.detail}]" if r.detail and r.outcome not in ("delivered", "already_present") else ""
-        click.echo(f"{r.clip_id:>6}  {(r.arxiv_id or '-'):<{width}}  {OUTCOME_WORDS[r.outcome]:<17}  {title}{detail}")
+        kind = r.outcome.kind
+        detail = "" if r.done else f"  [{r.outcome.message}{' ' + r.outcome.fix if r.outcome.fix else ''}]"
+        click.echo(f"{r.clip_id:>6}  {(r.arxiv_id or '-'):<{width}}  {OUTCOME_WORDS[kind]:<17}  {title}{detail}")
     counts: dict[str, int] = {}
     for r in results:
-        counts[r.outcome] = counts.get(r.outcome, 0) + 1
+        counts[r.outcome.kind] = counts.get(r.outcome.kind, 0) + 1
     summary = ", ".join(f"{n} {OUTCOME_WORDS[k]}" for k, n in sorted(counts.items()))
     click.echo(f"{len(results)} papers to {spec}: {summary}")
     if counts.get("needs_review"):
         click.echo("Settle papers that need review with `paperdrop resolve CLIP ARXIV_ID` or in the dashboard.")
+
+
+def _result_json(result: ClipResult) -> dict[str, object]:
+    return {
+        "clip_id": result.clip_id,
+        "arxiv_id": result.arxiv_id,
+        "title": result.title,
+        "target": result.target,
+        "outcome": result.outcome.to_json(),
+    }

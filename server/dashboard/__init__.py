@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask
+
 from paperdrop.server.dashboard import filters, session_auth
 from paperdrop.server.dashboard.blueprint import bp
 

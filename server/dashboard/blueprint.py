@@ -5,12 +5,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
+
 from paperdrop.server.dashboard import session_auth
 from paperdrop.server.dashboard.csrf import check_csrf, csrf_token
 from paperdrop.server.errors import error_response
 from paperdrop.server.services.library import clip_counts
-from paperdrop.server.store.models import CLIP_NEEDS_REVIEW
-from werkzeug.exceptions import HTTPException
+from paperdrop.server.store.models import ClipState
 
 bp = Blueprint("dashboard", __name__)
 
@@ -73,7 +74,7 @@ def _template_globals():
 
 def _review_count() -> int:
     with rt().db.reading() as session:
-        return clip_counts(session)[CLIP_NEEDS_REVIEW]
+        return clip_counts(session)[ClipState.NEEDS_REVIEW]
 
 
 @bp.errorhandler(HTTPException)

@@ -7,13 +7,18 @@ from urllib.parse import quote, urlsplit
 
 from flask import Flask, current_app
 
+from paperdrop.server.services.outcome import target_anchor
+
 OUTCOME_WORDS = {
-    "delivered": "delivered",
-    "already_present": "already there",
+    "saving": "in progress",
+    "retrying": "retrying",
+    "saved": "saved",
+    "already_there": "already there",
     "needs_review": "needs review",
+    "needs_setup": "needs setup",
     "failed": "failed",
-    "waiting": "waiting for setup",
-    "pending": "in progress",
+    "dismissed": "dismissed",
+    "rejected": "rejected",
 }
 
 
@@ -67,5 +72,6 @@ def init_app(app: Flask) -> None:
         ("short_authors", short_authors),
         ("zotero_item_url", zotero_item_url),
         ("outcome_word", outcome_word),
+        ("target_anchor", target_anchor),
     ):
         app.jinja_env.filters[name] = func

@@ -7,14 +7,16 @@ signed-in browser can reopen the progress page later.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from flask import abort, current_app, jsonify, render_template, request, url_for
+from flask import abort, current_app, jsonify, render_template, request
+
 from paperdrop.server.dashboard.blueprint import back, bp, rt
 from paperdrop.server.dashboard.filters import outcome_word, safe_href
-from paperdrop.server.jobs.foreground import Progress, clip_results
+from paperdrop.server.jobs.foreground import ClipResult, Progress, clip_results
+from paperdrop.server.services.outcome import Links
+from paperdrop.server.services.save import save_clips
 from paperdrop.server.services.targets import known_targets
-from paperdrop.server.store.clips import store_clips
-from paperdrop.server.store.models import CLIP_NEEDS_REVIEW, CLIP_RECEIVED
 from paperdrop.sync.errors import InputError
 from paperdrop.sync.records import ClipInput
 from paperdrop.sync.targets import TargetSpec
@@ -107,18 +109,13 @@ def _read_clips() -> list[ClipInput]:
 
 
 def _store(clips: list[ClipInput], spec: TargetSpec) -> list[int]:
-    """Store in one transaction; a failed paper imported again is tried again (as the API does)."""
-    with rt().db.session() as session:
-        stored = store_clips(session, clips, spec)
-    rt().queue.enqueue_resolve(sorted({s.id for s in stored if s.status == CLIP_RECEIVED}))  # after the commit
-    if any(s.duplicate for s in stored):  # failed deliveries of re-imported papers were reopened
-        rt().queue.enqueue_deliver(str(spec))
-    return [s.id for s in stored]
+    """Saved like the API saves (a failed paper imported again is tried again)."""
+    return save_clips(rt(), list(clips), str(spec)).clip_ids
 
 
 @bp.get("/import/<batch>")
 def import_batch(batch: str):
-    progress = clip_results(rt(), decode_batch(batch))
+    progress = clip_results(rt(), decode_batch(batch), Links())
     return render_template(
         "dashboard/progress.html",
         batch=batch,
@@ -130,13 +127,13 @@ def import_batch(batch: str):
 
 @bp.get("/import/<batch>/progress")
 def import_progress(batch: str):
-    return jsonify(progress_json(clip_results(rt(), decode_batch(batch))))
+    return jsonify(progress_json(clip_results(rt(), decode_batch(batch), Links())))
 
 
-def progress_json(progress: Progress) -> dict:
+def progress_json(progress: Progress) -> dict[str, Any]:
     counts: dict[str, int] = {}
     for result in progress.results:
-        counts[result.outcome] = counts.get(result.outcome, 0) + 1
+        counts[result.outcome.kind] = counts.get(result.outcome.kind, 0) + 1
     return {
         "done": progress.done,
         "settled": progress.settled,
@@ -146,20 +143,17 @@ def progress_json(progress: Progress) -> dict:
     }
 
 
-def _result_json(result) -> dict:
-    link = None
-    if result.outcome == CLIP_NEEDS_REVIEW:
-        link = url_for("dashboard.review", _anchor=f"clip-{result.clip_id}")
-    elif result.arxiv_id and result.outcome != "pending":
-        link = url_for("dashboard.library", q=result.arxiv_id)
+def _result_json(result: ClipResult) -> dict[str, Any]:
+    outcome = result.outcome
+    link = outcome.links.get("review") or outcome.links.get("setup") or outcome.links.get("paper")
     return {
         "clip_id": result.clip_id,
         "arxiv_id": result.arxiv_id,
         "title": result.title,
         "target": result.target,
-        "outcome": result.outcome,
-        "outcome_text": outcome_word(result.outcome),
-        "detail": result.detail,
+        "outcome": outcome.to_json(),
+        "outcome_text": outcome_word(outcome.kind),
+        "detail": "" if result.done else " ".join(filter(None, (outcome.message, outcome.fix))),
         "settled": result.settled,
         "link": link,
     }

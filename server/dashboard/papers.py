@@ -5,14 +5,16 @@ from __future__ import annotations
 import math
 
 from flask import abort, render_template, request
-from paperdrop.server.dashboard.blueprint import back, bp, rt
-from paperdrop.server.services.library import PAPER_STATES, PaperQuery, list_papers, paper_sources
-from paperdrop.server.services.requeue import retry_paper
-from paperdrop.server.services.targets import known_targets, paper_bibtex
-from paperdrop.server.store.models import Paper
-from paperdrop.sync.errors import InputError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+
+from paperdrop.server.dashboard.blueprint import back, bp, rt
+from paperdrop.server.services.export import paper_bibtex
+from paperdrop.server.services.library import PAPER_STATES, PaperQuery, list_papers, paper_sources
+from paperdrop.server.services.requeue import retry_paper
+from paperdrop.server.services.targets import known_targets
+from paperdrop.server.store.models import Paper
+from paperdrop.sync.errors import InputError
 
 PER_PAGE = 50
 
@@ -72,7 +74,7 @@ def paper(paper_id: int):
             "dashboard/paper.html",
             paper=found,
             bibtex=bibtex,
-            can_retry=any(d.state == "failed" for d in found.deliveries),
+            can_retry=any(d.state in ("failed", "waiting_for_setup") for d in found.deliveries),
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, url_for
+
 from paperdrop.server.dashboard import session_auth
 from paperdrop.server.dashboard.blueprint import back, bp, local_path
 from paperdrop.server.security import token_matches

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import render_template
+
 from paperdrop.server.dashboard.blueprint import bp, rt
 from paperdrop.server.services.targets import list_targets
 

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from paperdrop.server.store import leases as work
-from paperdrop.server.store.models import DELIVERY_DELIVERED, DELIVERY_FAILED, DELIVERY_PENDING, Clip, Delivery, utcnow
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from paperdrop.server.store import leases, lifecycle
+from paperdrop.server.store.models import Clip, Delivery, DeliveryState
 from paperdrop.server.store.papers import to_record
 from paperdrop.sync.errors import ConfigurationError, PermanentError, TransientError
 from paperdrop.sync.records import ClipContext, DeliveryOutcome, DeliveryRequest
 from paperdrop.sync.targets import parse_target_spec
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, selectinload
+
+if TYPE_CHECKING:
+    from paperdrop.server.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 BATCH = 200  # deliveries per claim; sinks split further (Zotero: 50 objects per write)
-CONFIG_RECHECK_SECONDS = 120.0  # a wrong setup is looked at again this often, without spending attempts
+Finish = Callable[[Delivery], None]
 
 
 @dataclass
@@ -28,39 +34,33 @@ class DeliverReport:
     waiting: int = 0
 
 
-def due_deliveries_condition(target: str):
-    """Pending deliveries, and delivered ones whose paper changed (updated in place)."""
-    return and_(
-        Delivery.target == target,
-        or_(
-            Delivery.state == DELIVERY_PENDING,
-            and_(Delivery.state == DELIVERY_DELIVERED, Delivery.needs_update.is_(True)),
-        ),
+def has_work() -> ColumnElement[bool]:
+    """Deliveries with work to do: pending, waiting for a setup fix (looked at again when due), and delivered
+    ones whose paper changed (updated in place)."""
+    return or_(
+        Delivery.state.in_((DeliveryState.PENDING, DeliveryState.WAITING_FOR_SETUP)),
+        and_(Delivery.state == DeliveryState.DELIVERED, Delivery.needs_update.is_(True)),
     )
 
 
-def deliver_target(rt, target: str) -> DeliverReport:
-    """Deliver everything due for `target`, batch after batch, until nothing is left to claim."""
+def deliver_target(rt: Runtime, target: str, delivery_ids: list[int] | None = None) -> DeliverReport:
+    """Deliver everything due for `target` (or only `delivery_ids`), batch after batch, until nothing is left."""
     report = DeliverReport()
-    while _deliver_batch(rt, target, report):
+    where = and_(Delivery.target == target, has_work())
+    if delivery_ids is not None:
+        where = and_(where, Delivery.id.in_(delivery_ids))
+    while _deliver_batch(rt, target, where, report):
         pass
     return report
 
 
-def _deliver_batch(rt, target: str, report: DeliverReport) -> bool:
-    owner = work.new_owner()
+def _deliver_batch(rt: Runtime, target: str, where: ColumnElement[bool], report: DeliverReport) -> bool:
+    owner = leases.new_owner()
     with rt.db.session() as session:
-        ids = work.claim(
-            session,
-            Delivery,
-            due_deliveries_condition(target),
-            owner=owner,
-            lease_seconds=rt.settings.lease_seconds,
-            limit=BATCH,
-        )
+        ids = leases.claim(session, Delivery, where, owner=owner, lease_seconds=rt.settings.lease_seconds, limit=BATCH)
     # Loading happens outside the write transaction: SQLite has one writer, and the web threads need it.
     with rt.db.reading() as session:
-        deliveries = work.owned(session, Delivery, ids, owner, lock=False, options=[selectinload(Delivery.paper)])
+        deliveries = leases.owned(session, Delivery, ids, owner, lock=False, options=[selectinload(Delivery.paper)])
         contexts = _contexts(session, [d.paper_id for d in deliveries])
         requests = [_request(d, contexts.get(d.paper_id, [])) for d in deliveries]
     if not requests:
@@ -73,17 +73,18 @@ def _deliver_batch(rt, target: str, report: DeliverReport) -> bool:
             request.remote_key = keys.get(request.delivery_id, request.remote_key)
         outcomes = sink.deliver(requests)
     except ConfigurationError as exc:
-        _finish_all(rt, ids, owner, _waiter(str(exc), report))
+        _finish_all(rt, ids, owner, lambda d, e=exc: _wait(d, e, report))
         return False
     except TransientError as exc:
-        _finish_all(rt, ids, owner, _retrier(rt, str(exc), exc.retry_after, report))
+        _finish_all(rt, ids, owner, lambda d, e=exc: _retry(rt, d, e, e.retry_after, report))
         return False
     except PermanentError as exc:
-        _finish_all(rt, ids, owner, _failer(str(exc), report))
+        _finish_all(rt, ids, owner, lambda d, e=exc: _fail(d, e, report))
         return True
     except Exception as exc:  # a bug or an unexpected library error: recorded on the rows, retried later
         log.exception("delivery to %s failed unexpectedly", target)
-        _finish_all(rt, ids, owner, _retrier(rt, f"Unexpected error: {exc!r}", None, report))
+        problem = f"Unexpected error: {exc!r}"
+        _finish_all(rt, ids, owner, lambda d: _retry(rt, d, problem, None, report))
         return False
     by_id = {o.delivery_id: o for o in outcomes}
     _finish_all(rt, ids, owner, lambda d: _apply(rt, d, by_id.get(d.id), report))
@@ -96,7 +97,7 @@ def _contexts(session: Session, paper_ids: list[int]) -> dict[int, list[ClipCont
     if not paper_ids:
         return contexts
     for clip in session.scalars(select(Clip).where(Clip.paper_id.in_(set(paper_ids))).order_by(Clip.id)):
-        if clip.source_url or clip.extra:
+        if clip.paper_id is not None and (clip.source_url or clip.extra):
             contexts.setdefault(clip.paper_id, []).append(
                 ClipContext(
                     source_url=clip.source_url,
@@ -108,18 +109,6 @@ def _contexts(session: Session, paper_ids: list[int]) -> dict[int, list[ClipCont
     return contexts
 
 
-def _waiter(message: str, report: DeliverReport):
-    return lambda delivery: _wait(delivery, message, report)
-
-
-def _retrier(rt, message: str, retry_after: float | None, report: DeliverReport):
-    return lambda delivery: _retry(rt, delivery, message, retry_after, report)
-
-
-def _failer(message: str, report: DeliverReport):
-    return lambda delivery: _fail(delivery, message, report)
-
-
 def _request(delivery: Delivery, contexts: list[ClipContext]) -> DeliveryRequest:
     return DeliveryRequest(
         delivery_id=delivery.id,
@@ -127,35 +116,28 @@ def _request(delivery: Delivery, contexts: list[ClipContext]) -> DeliveryRequest
         contexts=contexts,
         remote_key=delivery.remote_key,
         remote_version=delivery.remote_version,
-        update=delivery.state == DELIVERY_DELIVERED and delivery.needs_update,
+        update=delivery.state == DeliveryState.DELIVERED and delivery.needs_update,
     )
 
 
-def _persist_keys(rt, ids: list[int], owner: str, keys: dict[int, str]) -> None:
+def _persist_keys(rt: Runtime, ids: list[int], owner: str, keys: dict[int, str]) -> None:
     if not keys:
         return
     with rt.db.session() as session:
-        for delivery in work.owned(session, Delivery, ids, owner):
+        for delivery in leases.owned(session, Delivery, ids, owner):
             if delivery.id in keys and not delivery.remote_key:
                 delivery.remote_key = keys[delivery.id]
 
 
-def _finish_all(rt, ids: list[int], owner: str, finish) -> None:
-    work.finish_owned(rt.db, Delivery, ids, owner, lambda _session, delivery: finish(delivery))
+def _finish_all(rt: Runtime, ids: list[int], owner: str, finish: Finish) -> None:
+    leases.finish_owned(rt.db, Delivery, ids, owner, lambda _session, delivery: finish(delivery))
 
 
-def _apply(rt, delivery: Delivery, outcome: DeliveryOutcome | None, report: DeliverReport) -> None:
+def _apply(rt: Runtime, delivery: Delivery, outcome: DeliveryOutcome | None, report: DeliverReport) -> None:
     if outcome is None:
         _retry(rt, delivery, "The sink returned no result for this paper.", None, report)
     elif outcome.status == "delivered":
-        delivery.state = DELIVERY_DELIVERED
-        delivery.remote_key = outcome.remote_key or delivery.remote_key
-        delivery.remote_version = outcome.remote_version
-        delivery.already_present = delivery.already_present or outcome.already_present
-        delivery.needs_update, delivery.waiting_reason, delivery.last_error = False, None, None
-        delivery.next_attempt_at = None
-        delivery.delivered_at = delivery.delivered_at or utcnow()
-        work.release(delivery)
+        lifecycle.delivery_delivered(delivery, outcome)
         report.delivered += 1
     elif outcome.status == "retry":
         _retry(rt, delivery, outcome.error or "Temporary failure.", outcome.retry_after, report)
@@ -163,26 +145,20 @@ def _apply(rt, delivery: Delivery, outcome: DeliveryOutcome | None, report: Deli
         _fail(delivery, outcome.error or "The target refused this paper.", report)
 
 
-def _retry(rt, delivery: Delivery, error: str, retry_after: float | None, report: DeliverReport) -> None:
-    delivery.waiting_reason = None
-    if work.schedule_retry(delivery, rt.policy, error, retry_after):
+def _retry(
+    rt: Runtime, delivery: Delivery, problem: lifecycle.Problem, retry_after: float | None, report: DeliverReport
+) -> None:
+    if lifecycle.delivery_retry_later(delivery, rt.policy, problem, retry_after):
         report.retried += 1
     else:
-        _fail(delivery, error, report)
+        report.failed += 1
 
 
-def _fail(delivery: Delivery, error: str, report: DeliverReport) -> None:
-    # An update that cannot be written leaves the delivered copy as it was: still delivered.
-    if delivery.state != DELIVERY_DELIVERED:
-        delivery.state = DELIVERY_FAILED
-    delivery.needs_update = False
-    delivery.last_error = error
-    delivery.next_attempt_at = None
-    work.release(delivery)
+def _fail(delivery: Delivery, problem: lifecycle.Problem, report: DeliverReport) -> None:
+    lifecycle.delivery_failed(delivery, problem)
     report.failed += 1
 
 
-def _wait(delivery: Delivery, message: str, report: DeliverReport) -> None:
-    delivery.waiting_reason = message
-    work.wait_for_fix(delivery, message, CONFIG_RECHECK_SECONDS)
+def _wait(delivery: Delivery, problem: lifecycle.Problem, report: DeliverReport) -> None:
+    lifecycle.delivery_waits_for_setup(delivery, problem)
     report.waiting += 1

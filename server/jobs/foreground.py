@@ -1,4 +1,7 @@
-"""Run work in the foreground until given clips settle (`paperdrop import --wait`, `paperdrop resolve`)."""
+"""Work on given clips in this process until each one settles (`paperdrop import --wait`, `paperdrop resolve`).
+
+Only the given clips and their deliveries are worked on: other due work in the store is left to the worker.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +9,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from paperdrop.server.jobs.deliver import deliver_target
 from paperdrop.server.jobs.resolve import resolve_clips
-from paperdrop.server.jobs.sweep import due_targets
-from paperdrop.server.store.models import (
-    CLIP_DISMISSED,
-    CLIP_FAILED,
-    CLIP_NEEDS_REVIEW,
-    CLIP_RESOLVED,
-    DELIVERY_DELIVERED,
-    DELIVERY_FAILED,
-    Clip,
-    Paper,
-    utcnow,
-)
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from paperdrop.server.services.library import clips_with_delivery
+from paperdrop.server.services.outcome import DONE_KINDS, Links, Outcome, clip_outcome
+from paperdrop.server.store.models import utcnow
+
+if TYPE_CHECKING:
+    from paperdrop.server.runtime import Runtime
 
 
 @dataclass
@@ -31,18 +27,22 @@ class ClipResult:
     arxiv_id: str | None
     title: str | None
     target: str
-    outcome: str  # delivered | already_present | needs_review | failed | waiting | pending
-    detail: str = ""
+    outcome: Outcome
 
     @property
     def settled(self) -> bool:
-        return self.outcome != "pending"
+        return self.outcome.settled
+
+    @property
+    def done(self) -> bool:
+        return self.outcome.kind in DONE_KINDS
 
 
 @dataclass
 class Progress:
-    results: list[ClipResult] = field(default_factory=list)
+    results: list[ClipResult] = field(default_factory=list)  # in the order the clip ids were given
     next_due: datetime | None = None
+    deliveries: dict[str, list[int]] = field(default_factory=dict)  # target -> delivery ids still open
 
     @property
     def settled(self) -> int:
@@ -53,63 +53,45 @@ class Progress:
         return all(r.settled for r in self.results)
 
 
-def _delivery_result(clip: Clip) -> tuple[str, str, datetime | None]:
-    delivery = next((d for d in clip.paper.deliveries if d.target == clip.target), None)
-    if delivery is None:
-        return "pending", "", None
-    if delivery.state == DELIVERY_DELIVERED and not delivery.needs_update:
-        outcome = "already_present" if delivery.already_present else "delivered"
-        return outcome, delivery.remote_key or "", None
-    if delivery.state == DELIVERY_FAILED:
-        return "failed", delivery.last_error or "", None
-    if delivery.waiting_reason:
-        return "waiting", delivery.waiting_reason, None
-    return "pending", delivery.last_error or "", delivery.next_attempt_at
-
-
-def clip_results(rt, clip_ids: list[int]) -> Progress:
+def clip_results(rt: Runtime, clip_ids: list[int], links: Links | None = None) -> Progress:
+    """Where each of `clip_ids` stands, in the given order."""
     progress = Progress()
+    by_id = {}
     with rt.db.reading() as session:
-        clips = session.scalars(
-            select(Clip)
-            .options(selectinload(Clip.paper).selectinload(Paper.deliveries))
-            .where(Clip.id.in_(clip_ids))
-            .order_by(Clip.id)
-        )
-        for clip in clips:
-            due = clip.next_attempt_at
-            if clip.status == CLIP_RESOLVED and clip.paper is not None:
-                outcome, detail, due = _delivery_result(clip)
-            elif clip.status == CLIP_NEEDS_REVIEW:
-                outcome, detail = "needs_review", clip.last_error or ""
-            elif clip.status in (CLIP_FAILED, CLIP_DISMISSED):
-                outcome, detail = "failed", clip.last_error or clip.status
-            else:
-                outcome, detail = "pending", clip.last_error or ""
-            title = clip.paper.title if clip.paper else clip.title
-            arxiv_id = clip.paper.arxiv_id if clip.paper else clip.arxiv_id
-            progress.results.append(ClipResult(clip.id, arxiv_id, title, clip.target, outcome, detail))
-            if outcome == "pending" and due and (progress.next_due is None or due < progress.next_due):
+        for clip, delivery in clips_with_delivery(session, clip_ids):
+            outcome = clip_outcome(clip, delivery, links=links)
+            paper = clip.paper
+            by_id[clip.id] = ClipResult(
+                clip.id,
+                paper.arxiv_id if paper else clip.arxiv_id,
+                paper.title if paper else clip.title,
+                clip.target,
+                outcome,
+            )
+            due = delivery.next_attempt_at if delivery is not None else clip.next_attempt_at
+            if not outcome.settled and due and (progress.next_due is None or due < progress.next_due):
                 progress.next_due = due
+            if delivery is not None and not outcome.settled:
+                progress.deliveries.setdefault(delivery.target, []).append(delivery.id)
+    progress.results = [by_id[i] for i in dict.fromkeys(clip_ids) if i in by_id]
     return progress
 
 
 def run_until_settled(
-    rt,
+    rt: Runtime,
     clip_ids: list[int],
     *,
     on_progress: Callable[[Progress], None] | None = None,
     timeout: float | None = None,
     poll: float = 0.5,
 ) -> Progress:
-    """Resolve and deliver due work in this process until every clip settles (or `timeout` passes)."""
+    """Resolve and deliver the given clips in this process until every one settles (or `timeout` passes)."""
     deadline = time.monotonic() + timeout if timeout else None
+    progress = clip_results(rt, clip_ids)
     while True:
-        resolve_clips(rt, clip_ids)
-        with rt.db.reading() as session:
-            targets = due_targets(session)
-        for target in targets:
-            deliver_target(rt, target)
+        resolve_clips(rt, [r.clip_id for r in progress.results if not r.settled])
+        for target, delivery_ids in clip_results(rt, clip_ids).deliveries.items():
+            deliver_target(rt, target, delivery_ids)
         progress = clip_results(rt, clip_ids)
         if on_progress:
             on_progress(progress)

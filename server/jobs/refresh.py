@@ -5,15 +5,22 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from paperdrop.server.store.models import DELIVERY_DELIVERED, Delivery, Paper, utcnow
-from paperdrop.server.store.papers import mark_for_update, upsert_paper
-from paperdrop.sync.errors import PaperDropError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from paperdrop.server.store import lifecycle
+from paperdrop.server.store.models import Delivery, DeliveryState, Paper, utcnow
+from paperdrop.server.store.papers import upsert_paper
+from paperdrop.sync.errors import PaperDropError
+
+if TYPE_CHECKING:
+    from paperdrop.server.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-ID_BATCH = 100  # one arXiv id_list request (shared/REFERENCE.md: batches of <= 100)
+ID_BATCH = 100  # one arXiv id_list request (docs/reference.md: batches of <= 100)
 
 
 @dataclass
@@ -23,12 +30,12 @@ class RefreshReport:
     targets: set[str] = field(default_factory=set)
 
 
-def stale_paper_ids(session, max_age_days: float, limit: int) -> list[str]:
+def stale_paper_ids(session: Session, max_age_days: float, limit: int) -> list[str]:
     cutoff = utcnow() - timedelta(days=max_age_days)
     stmt = (
         select(Paper.arxiv_id)
         .join(Delivery, Delivery.paper_id == Paper.id)
-        .where(Delivery.state == DELIVERY_DELIVERED, Paper.fetched_at < cutoff)
+        .where(Delivery.state == DeliveryState.DELIVERED, Paper.fetched_at < cutoff)
         .distinct()
         .order_by(Paper.arxiv_id)
         .limit(limit)
@@ -36,7 +43,7 @@ def stale_paper_ids(session, max_age_days: float, limit: int) -> list[str]:
     return list(session.scalars(stmt))
 
 
-def refresh_papers(rt, *, limit: int = 1000) -> RefreshReport:
+def refresh_papers(rt: Runtime, *, limit: int = 1000) -> RefreshReport:
     report = RefreshReport()
     with rt.db.reading() as session:
         ids = stale_paper_ids(session, rt.settings.refresh_days, limit)
@@ -55,6 +62,6 @@ def refresh_papers(rt, *, limit: int = 1000) -> RefreshReport:
                 report.checked += 1
                 if changed:
                     report.changed.append(arxiv_id)
-                    report.targets.update(mark_for_update(session, paper))
+                    report.targets.update(d.target for d in paper.deliveries if lifecycle.delivery_needs_update(d))
     rt.queue.enqueue_deliver_many(sorted(report.targets))
     return report

@@ -1,28 +1,27 @@
-"""The resolve job: turn due clips into papers through arXiv (ids in batches, titles by matching)."""
+"""The resolve job: turn the clips it was given into papers through arXiv (ids in batches, titles by matching)."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from paperdrop.server.store import leases as work
-from paperdrop.server.store.models import (
-    CLIP_FAILED,
-    CLIP_NEEDS_REVIEW,
-    CLIP_OPEN,
-    CLIP_RECEIVED,
-    CLIP_RESOLVED,
-    CLIP_RESOLVING,
-    Clip,
-)
-from paperdrop.server.store.papers import ensure_delivery, fresh_papers, to_record, upsert_paper
+from sqlalchemy.orm import Session
+
+from paperdrop.server.store import leases, lifecycle
+from paperdrop.server.store.models import CLIP_OPEN, Clip, ClipState
+from paperdrop.server.store.papers import fresh_papers, to_record, upsert_paper
 from paperdrop.sync.errors import ConfigurationError, InputError, PermanentError, TransientError
 from paperdrop.sync.records import PaperRecord, TitleQuery, TitleResolution
-from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from paperdrop.server.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 BATCH = 500  # clips per resolve job; arXiv requests are batched further inside sync.arxiv
+_ARXIV_ERRORS = (TransientError, PermanentError, InputError, ConfigurationError)
+Outcome = PaperRecord | TitleResolution | Exception | None
 
 
 @dataclass
@@ -34,52 +33,58 @@ class ResolveReport:
     targets: set[str] = field(default_factory=set)  # targets with new pending deliveries
 
 
-def resolve_clips(rt, clip_ids: list[int] | None = None) -> ResolveReport:
-    """Claim due clips (the given ones and any other due ones, to batch requests) and resolve them."""
-    owner = work.new_owner()
+def resolve_clips(rt: Runtime, clip_ids: list[int]) -> ResolveReport:
+    """Claim the given clips that are due and resolve them together (their arXiv requests are batched). Clips
+    not given are left alone: their own job, or the sweep, brings them."""
+    report = ResolveReport()
+    for start in range(0, len(clip_ids), BATCH):
+        _resolve_batch(rt, clip_ids[start : start + BATCH], report)
+    if report.targets:
+        rt.queue.enqueue_deliver_many(sorted(report.targets))
+    return report
+
+
+def _resolve_batch(rt: Runtime, clip_ids: list[int], report: ResolveReport) -> None:
+    owner = leases.new_owner()
     with rt.db.session() as session:
-        # Any due clip, not only `clip_ids`: one job resolving many clips batches its arXiv requests; the
-        # jobs for the others then find nothing left to claim.
-        ids = work.claim(
+        ids = leases.claim(
             session,
             Clip,
-            Clip.status.in_(CLIP_OPEN),
+            Clip.status.in_(CLIP_OPEN) & Clip.id.in_(clip_ids),
             owner=owner,
             lease_seconds=rt.settings.lease_seconds,
             limit=BATCH,
-            values={"status": CLIP_RESOLVING},
+            values={"status": ClipState.RESOLVING},
         )
+    if not ids:
+        return
     # Loading happens outside the write transaction: SQLite has one writer, and the web threads need it.
     with rt.db.reading() as session:
-        clips = work.owned(session, Clip, ids, owner, lock=False)
+        clips = leases.owned(session, Clip, ids, owner, lock=False)
         by_id = [(c.id, c.arxiv_id) for c in clips if c.arxiv_id]
         by_title = [(c.id, TitleQuery(c.title or "", c.abstract, list(c.authors))) for c in clips if not c.arxiv_id]
         cached = {
             a: to_record(p)
             for a, p in fresh_papers(session, [a for _, a in by_id], rt.settings.paper_cache_hours).items()
         }
-    report = ResolveReport()
-    if not ids:
-        return report
-    outcomes: dict[int, object] = {}
+    outcomes: dict[int, Outcome] = {}
     _fetch_ids(rt, by_id, cached, outcomes)
     _match_titles(rt, by_title, outcomes)
-    work.finish_owned(
+    leases.finish_owned(
         rt.db, Clip, ids, owner, lambda session, clip: _apply(session, rt, clip, outcomes.get(clip.id), report)
     )
-    if report.targets:
-        rt.queue.enqueue_deliver_many(sorted(report.targets))
-    return report
 
 
-def _fetch_ids(rt, by_id: list[tuple[int, str]], cached: dict[str, PaperRecord], outcomes: dict) -> None:
+def _fetch_ids(
+    rt: Runtime, by_id: list[tuple[int, str]], cached: dict[str, PaperRecord], outcomes: dict[int, Outcome]
+) -> None:
     missing = sorted({a for _, a in by_id if a not in cached})
     found: dict[str, PaperRecord] = dict(cached)
     error: Exception | None = None
     if missing:
         try:
             found.update(rt.arxiv.fetch(missing))
-        except (TransientError, PermanentError, InputError, ConfigurationError) as exc:
+        except _ARXIV_ERRORS as exc:
             error = exc
     for clip_id, arxiv_id in by_id:
         if arxiv_id in found:
@@ -92,62 +97,35 @@ def _fetch_ids(rt, by_id: list[tuple[int, str]], cached: dict[str, PaperRecord],
             )
 
 
-def _match_titles(rt, by_title: list[tuple[int, TitleQuery]], outcomes: dict) -> None:
+def _match_titles(rt: Runtime, by_title: list[tuple[int, TitleQuery]], outcomes: dict[int, Outcome]) -> None:
     if not by_title:
         return
+    results: list[TitleResolution] | list[Exception]
     try:
         results = rt.arxiv.resolve_titles([q for _, q in by_title])
-    except (TransientError, PermanentError, InputError, ConfigurationError) as exc:
+    except _ARXIV_ERRORS as exc:
         results = [exc] * len(by_title)
     for (clip_id, _), result in zip(by_title, results, strict=True):
         outcomes[clip_id] = result
 
 
-def _apply(session: Session, rt, clip: Clip, outcome, report: ResolveReport) -> None:
+def _apply(session: Session, rt: Runtime, clip: Clip, outcome: Outcome, report: ResolveReport) -> None:
+    if isinstance(outcome, TitleResolution) and outcome.status == "matched" and outcome.paper:
+        outcome = outcome.paper
     if isinstance(outcome, PaperRecord):
-        _settle(session, clip, outcome, report)
-    elif isinstance(outcome, TitleResolution) and outcome.status == "matched" and outcome.paper:
-        _settle(session, clip, outcome.paper, report)
+        paper, _ = upsert_paper(session, outcome)
+        if lifecycle.clip_resolved(session, clip, paper) is not None:
+            report.targets.add(clip.target)
+        report.resolved += 1
     elif isinstance(outcome, TitleResolution):
-        clip.status = CLIP_NEEDS_REVIEW
-        clip.candidates = [c.to_dict() for c in outcome.candidates]
-        clip.last_error = (
-            "No arXiv paper matches this title closely enough."
-            if not outcome.candidates
-            else "Several arXiv papers could be this one; choose the right one."
-        )
-        work.release(clip)
+        lifecycle.clip_needs_review(clip, outcome.candidates)
         report.needs_review += 1
     elif isinstance(outcome, (TransientError, ConfigurationError)) or outcome is None:
-        message = str(outcome) if outcome is not None else "The resolve job ended before this clip."
-        if work.schedule_retry(clip, rt.policy, message, getattr(outcome, "retry_after", None)):
-            clip.status = CLIP_RESOLVING
+        problem = outcome if outcome is not None else "The resolve job ended before this clip."
+        if lifecycle.clip_retry_later(clip, rt.policy, problem, getattr(outcome, "retry_after", None)):
             report.retried += 1
         else:
-            clip.status = CLIP_FAILED
             report.failed += 1
     else:
-        clip.status, clip.last_error = CLIP_FAILED, str(outcome)
-        work.release(clip)
+        lifecycle.clip_failed(clip, outcome if isinstance(outcome, PermanentError | InputError) else str(outcome))
         report.failed += 1
-
-
-def _settle(session: Session, clip: Clip, record: PaperRecord, report: ResolveReport) -> None:
-    paper, _ = upsert_paper(session, record)
-    clip.paper_id, clip.status, clip.last_error = paper.id, CLIP_RESOLVED, None
-    clip.candidates = []
-    work.release(clip)
-    _, created = ensure_delivery(session, paper, clip.target)
-    report.resolved += 1
-    if created:
-        report.targets.add(clip.target)
-
-
-def settle_review(clip: Clip, arxiv_id: str) -> None:
-    """A person chose the paper for a clip (one that needed review, or any they want corrected): the resolve
-    job fetches it like any clip with an id. The caller commits and then enqueues the clip."""
-    clip.arxiv_id = arxiv_id
-    clip.status = CLIP_RECEIVED
-    clip.paper_id = None
-    clip.attempts, clip.next_attempt_at, clip.last_error = 0, None, None
-    work.release(clip)

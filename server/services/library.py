@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from paperdrop.server.store.models import CLIP_NEEDS_REVIEW, CLIP_STATES, DELIVERY_STATES, Clip, Delivery, Paper
-from paperdrop.sync.text import normalize_title
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-PAPER_STATES = DELIVERY_STATES  # a paper's state filter matches any of its deliveries
+from paperdrop.server.store.models import Clip, ClipState, Delivery, DeliveryState, Paper
+from paperdrop.sync.text import normalize_title
+
+PAPER_STATES = tuple(DeliveryState)  # a paper's state filter matches any of its deliveries
 
 
 @dataclass
 class PaperQuery:
-    state: str | None = None  # pending | delivered | failed
+    state: str | None = None  # a DeliveryState
     target: str | None = None
     q: str | None = None  # words of the title, an author, or an arXiv id
     page: int = 1
@@ -56,24 +57,24 @@ def list_papers(session: Session, query: PaperQuery) -> tuple[list[Paper], int]:
 
 def clip_counts(session: Session) -> dict[str, int]:
     rows = session.execute(select(Clip.status, func.count()).group_by(Clip.status)).all()
-    counts = {s: 0 for s in CLIP_STATES}
+    counts: dict[str, int] = {s: 0 for s in ClipState}
     counts.update(dict(rows))
     return counts
 
 
 def delivery_counts(session: Session) -> dict[str, int]:
     rows = session.execute(select(Delivery.state, func.count()).group_by(Delivery.state)).all()
-    counts = {s: 0 for s in DELIVERY_STATES}
+    counts: dict[str, int] = {s: 0 for s in DeliveryState}
     counts.update(dict(rows))
     return counts
 
 
 def failures(session: Session, limit: int = 50) -> tuple[list[Clip], list[Delivery]]:
-    clips = session.scalars(select(Clip).where(Clip.status == "failed").order_by(Clip.id.desc()).limit(limit))
+    clips = session.scalars(select(Clip).where(Clip.status == ClipState.FAILED).order_by(Clip.id.desc()).limit(limit))
     deliveries = session.scalars(
         select(Delivery)
         .options(selectinload(Delivery.paper))
-        .where(Delivery.state == "failed")
+        .where(Delivery.state == DeliveryState.FAILED)
         .order_by(Delivery.id.desc())
         .limit(limit)
     )
@@ -83,10 +84,7 @@ def failures(session: Session, limit: int = 50) -> tuple[list[Clip], list[Delive
 def waiting(session: Session, limit: int = 50) -> list[Delivery]:
     return list(
         session.scalars(
-            select(Delivery)
-            .where(Delivery.state == "pending", Delivery.waiting_reason.isnot(None))
-            .order_by(Delivery.id)
-            .limit(limit)
+            select(Delivery).where(Delivery.state == DeliveryState.WAITING_FOR_SETUP).order_by(Delivery.id).limit(limit)
         )
     )
 
@@ -107,6 +105,19 @@ def paper_sources(session: Session, paper_ids: list[int]) -> dict[int, list[tupl
 
 def review_clips(session: Session, limit: int = 100) -> tuple[list[Clip], int]:
     """Clips waiting for a person to choose their paper, oldest first; and how many there are."""
-    where = Clip.status == CLIP_NEEDS_REVIEW
+    where = Clip.status == ClipState.NEEDS_REVIEW
     total = session.scalar(select(func.count()).select_from(Clip).where(where)) or 0
     return list(session.scalars(select(Clip).where(where).order_by(Clip.id).limit(limit))), total
+
+
+def clips_with_delivery(session: Session, clip_ids: list[int]) -> list[tuple[Clip, Delivery | None]]:
+    """Each clip (paper loaded) with its paper's delivery to the clip's target (None before it is resolved),
+    in id order: what a clip's outcome is computed from."""
+    stmt = (
+        select(Clip, Delivery)
+        .outerjoin(Delivery, (Delivery.paper_id == Clip.paper_id) & (Delivery.target == Clip.target))
+        .options(selectinload(Clip.paper))
+        .where(Clip.id.in_(clip_ids))
+        .order_by(Clip.id)
+    )
+    return [(clip, delivery) for clip, delivery in session.execute(stmt)]

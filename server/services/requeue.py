@@ -1,50 +1,46 @@
-"""Requeue failed work: deliveries of a paper, or everything failed (CLI, API, dashboard)."""
+"""Requeue work by hand: the failed deliveries of a paper, or every failure (CLI, API, dashboard).
+
+Deliveries waiting for a setup fix are woken too: asking to retry means "I fixed it, try now".
+"""
 
 from __future__ import annotations
 
-from paperdrop.server.store.models import CLIP_FAILED, CLIP_RECEIVED, DELIVERY_FAILED, DELIVERY_PENDING, Clip, Delivery
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from paperdrop.server.store import lifecycle
+from paperdrop.server.store.models import Clip, ClipState, Delivery, DeliveryState
 
-def _reopen_delivery(delivery: Delivery) -> None:
-    delivery.state = DELIVERY_PENDING
-    delivery.attempts, delivery.next_attempt_at = 0, None
-    delivery.lease_owner = delivery.lease_expires = None
-
-
-def _reopen_clip(clip: Clip) -> None:
-    clip.status = CLIP_RECEIVED
-    clip.attempts, clip.next_attempt_at = 0, None
-    clip.lease_owner = clip.lease_expires = None
+REQUEUED_STATES = (DeliveryState.FAILED, DeliveryState.WAITING_FOR_SETUP)
 
 
 def retry_paper(session: Session, paper_id: int) -> list[str]:
-    """Requeue the failed deliveries of one paper; returns their targets."""
+    """Requeue the failed (or waiting) deliveries of one paper; returns their targets."""
     deliveries = session.scalars(
-        select(Delivery).where(Delivery.paper_id == paper_id, Delivery.state == DELIVERY_FAILED)
+        select(Delivery).where(Delivery.paper_id == paper_id, Delivery.state.in_(REQUEUED_STATES))
     )
-    targets = []
+    targets = set()
     for delivery in deliveries:
-        _reopen_delivery(delivery)
-        targets.append(delivery.target)
-    return sorted(set(targets))
+        lifecycle.delivery_reopened(delivery)
+        targets.add(delivery.target)
+    return sorted(targets)
 
 
 def retry_failed(session: Session, clip_ids: list[int] | None = None) -> tuple[list[int], list[str]]:
-    """Requeue failed clips and deliveries (all, or those of the given clips). Returns (clip ids, targets)."""
-    clip_stmt = select(Clip).where(Clip.status == CLIP_FAILED)
-    delivery_stmt = select(Delivery).where(Delivery.state == DELIVERY_FAILED)
+    """Requeue failed clips and failed or waiting deliveries (all, or those of the given clips).
+    Returns (clip ids, targets)."""
+    clip_stmt = select(Clip).where(Clip.status == ClipState.FAILED)
+    delivery_stmt = select(Delivery).where(Delivery.state.in_(REQUEUED_STATES))
     if clip_ids is not None:
         clip_stmt = clip_stmt.where(Clip.id.in_(clip_ids))
         papers = select(Clip.paper_id).where(Clip.id.in_(clip_ids), Clip.paper_id.isnot(None))
         delivery_stmt = delivery_stmt.where(Delivery.paper_id.in_(papers))
     reopened = []
     for clip in session.scalars(clip_stmt):
-        _reopen_clip(clip)
+        lifecycle.clip_reopened(clip)
         reopened.append(clip.id)
     targets = set()
     for delivery in session.scalars(delivery_stmt):
-        _reopen_delivery(delivery)
+        lifecycle.delivery_reopened(delivery)
         targets.add(delivery.target)
     return reopened, sorted(targets)

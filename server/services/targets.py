@@ -1,22 +1,24 @@
-"""Targets as users see them (default, named, used) with reachability; BibTeX export of stored papers."""
+"""Targets as users see them (default, named, used) with reachability and the fix for each problem."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from paperdrop.server.store.models import DELIVERY_DELIVERED, Clip, Delivery, Paper
-from paperdrop.server.store.papers import to_record
+from sqlalchemy import select
+
+from paperdrop.server.store.models import Clip
 from paperdrop.sync.errors import PaperDropError
 from paperdrop.sync.records import TargetStatus
 from paperdrop.sync.targets import TargetSpec, parse_target_spec
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+
+if TYPE_CHECKING:
+    from paperdrop.server.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 
-def known_targets(rt) -> list[tuple[str | None, TargetSpec]]:
+def known_targets(rt: Runtime) -> list[tuple[str | None, TargetSpec]]:
     """(name, spec) of the default target, the named ones in the config file, then any used by clips."""
     settings = rt.settings
     seen: dict[str, str | None] = {str(settings.resolve_target(None)): "default"}
@@ -28,7 +30,7 @@ def known_targets(rt) -> list[tuple[str | None, TargetSpec]]:
     return [(name, parse_target_spec(spec)) for spec, name in seen.items()]
 
 
-def check_target(rt, spec: TargetSpec) -> TargetStatus:
+def check_target(rt: Runtime, spec: TargetSpec) -> TargetStatus:
     try:
         return rt.sink(spec).check()
     except PaperDropError as exc:
@@ -38,7 +40,7 @@ def check_target(rt, spec: TargetSpec) -> TargetStatus:
         return TargetStatus(str(spec), spec.kind, False, f"Could not check this target: {exc!r}", None)
 
 
-def list_targets(rt) -> dict[str, Any]:
+def list_targets(rt: Runtime) -> dict[str, Any]:
     default = str(rt.settings.resolve_target(None))
     targets = []
     for name, spec in known_targets(rt):
@@ -55,42 +57,3 @@ def list_targets(rt) -> dict[str, Any]:
             }
         )
     return {"default": default, "targets": targets}
-
-
-def export_bibtex(rt, target: str | None = None) -> str:
-    """BibTeX of stored papers: those delivered to `target` with their citekeys, or every paper."""
-    from paperdrop.sync.bibtex import make_citekey, render_entries
-
-    options = rt.bibtex_options()
-    with rt.db.reading() as session:
-        stmt = select(Paper).options(selectinload(Paper.deliveries)).order_by(Paper.id)
-        spec = str(rt.settings.resolve_target(target)) if target else None
-        if spec:
-            stmt = stmt.join(Delivery).where(Delivery.target == spec, Delivery.state == DELIVERY_DELIVERED)
-        papers = list(session.scalars(stmt))
-        items, taken = [], set()
-        for paper in papers:
-            key = _stored_key(paper, spec)
-            if not key or key in taken:
-                key = make_citekey(to_record(paper), taken, pattern=options.key_pattern)
-            taken.add(key)
-            items.append((to_record(paper), key))
-    return render_entries(items, options)
-
-
-def _stored_key(paper: Paper, spec: str | None) -> str | None:
-    """The citekey a BibTeX delivery gave the paper: a paper keeps its key everywhere it is exported."""
-    for delivery in paper.deliveries:
-        if delivery.target.startswith("bibtex:") and delivery.remote_key and spec in (None, delivery.target):
-            return delivery.remote_key
-    return None
-
-
-def paper_bibtex(rt, paper: Paper) -> str:
-    """The BibTeX entry of one stored paper (deliveries loaded), under the citekey a BibTeX delivery gave it."""
-    from paperdrop.sync.bibtex import make_citekey, render_entries
-
-    options = rt.bibtex_options()
-    record = to_record(paper)
-    key = _stored_key(paper, None) or make_citekey(record, set(), pattern=options.key_pattern)
-    return render_entries([(record, key)], options)

@@ -32,7 +32,7 @@ function renderRow(row, result) {
     cell.textContent = label;
   }
   const badge = document.createElement("span");
-  badge.className = "state state-" + result.outcome;
+  badge.className = "state state-" + result.outcome.kind;
   badge.textContent = result.outcome_text;
   row.querySelector(".outcome").replaceChildren(badge);
   row.querySelector(".detail").textContent = result.detail || "";

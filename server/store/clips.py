@@ -6,16 +6,21 @@ than ORM objects: it keeps a save under two milliseconds on a small machine.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
-from paperdrop.server.services.requeue import retry_failed
-from paperdrop.server.store.models import CLIP_RECEIVED, Clip, utcnow
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from paperdrop.server.store import lifecycle
+from paperdrop.server.store.models import Clip, ClipState, Delivery, DeliveryState, utcnow
 from paperdrop.sync.ids import normalize_arxiv_id
 from paperdrop.sync.records import ClipInput
 from paperdrop.sync.targets import TargetSpec
 from paperdrop.sync.text import collapse_whitespace, normalize_title
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+
+# ClipInput's fields are Clip's columns of the same name: what a page says is declared once (sync.records).
+INPUT_FIELDS = tuple(f.name for f in fields(ClipInput))
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,7 @@ class StoredClip:
     status: str
     paper_id: int | None
     duplicate: bool  # this paper was already clipped for this target (or earlier in the same call)
+    reopened: bool = False  # a failure of this clip or of its delivery was reopened: saving again is retrying
 
 
 def dedupe_key(clip: ClipInput) -> str:
@@ -35,9 +41,9 @@ def dedupe_key(clip: ClipInput) -> str:
 
 
 def store_clips(session: Session, inputs: list[ClipInput], target: TargetSpec) -> list[StoredClip]:
-    """Store every clip, or find the one stored before, and return them in input order. Saving a paper
-    again whose clip or delivery failed is asking to try again: failures among the duplicates are reopened
-    (server.retry.retry_failed). Runs inside the caller's transaction; the caller enqueues after the commit."""
+    """Store every clip, or find the one stored before, and return them in input order. Saving a paper again
+    whose clip or delivery to this target failed is asking to try again: those failures are reopened. Runs
+    inside the caller's transaction; the caller enqueues after the commit."""
     spec = str(target)
     keys = [dedupe_key(c) for c in inputs]
     table = Clip.__table__
@@ -47,44 +53,59 @@ def store_clips(session: Session, inputs: list[ClipInput], target: TargetSpec) -
             table.c.target == spec, table.c.dedupe_key.in_(set(keys))
         )
     ).all()
-    known = {r.dedupe_key: [r.id, r.status, r.paper_id] for r in rows}
-    fresh: dict[str, dict] = {}
+    known = {r.dedupe_key: (r.id, r.status, r.paper_id) for r in rows}
+    fresh: dict[str, dict[str, Any]] = {}
     for clip, key in zip(inputs, keys, strict=True):
         if key not in known and key not in fresh:
             fresh[key] = _values(clip, key, spec)
     if fresh:
         inserted = conn.execute(insert(table).returning(table.c.id, table.c.dedupe_key), list(fresh.values()))
         for row in inserted:
-            known[row.dedupe_key] = [row.id, CLIP_RECEIVED, None]
-    reopened: list[int] = []
-    if rows:
-        reopened, _ = retry_failed(session, [r.id for r in rows])
+            known[row.dedupe_key] = (row.id, ClipState.RECEIVED, None)
+    reopened = _reopen_failures(session, [r.id for r in rows], spec) if rows else set()
     seen: set[str] = set()
     result = []
     for key in keys:
         clip_id, status, paper_id = known[key]
-        status = CLIP_RECEIVED if clip_id in reopened else status
-        result.append(StoredClip(clip_id, status, paper_id, duplicate=key in seen or key not in fresh))
+        again = clip_id in reopened
+        status = ClipState.RECEIVED if again and status == ClipState.FAILED else status
+        result.append(StoredClip(clip_id, status, paper_id, key in seen or key not in fresh, again))
         seen.add(key)
     return result
 
 
-def _values(clip: ClipInput, key: str, target: str) -> dict:
+def _reopen_failures(session: Session, clip_ids: list[int], target: str) -> set[int]:
+    """Reopen failed clips among `clip_ids` and failed deliveries of their papers to `target`; returns the
+    ids of the clips concerned."""
+    reopened = set()
+    for clip in session.scalars(select(Clip).where(Clip.id.in_(clip_ids), Clip.status == ClipState.FAILED)):
+        lifecycle.clip_reopened(clip)
+        reopened.add(clip.id)
+    failed = (
+        select(Delivery, Clip.id)
+        .join(Clip, (Clip.paper_id == Delivery.paper_id) & (Clip.target == Delivery.target))
+        .where(Clip.id.in_(clip_ids), Delivery.target == target, Delivery.state == DeliveryState.FAILED)
+    )
+    for delivery, clip_id in session.execute(failed):
+        lifecycle.delivery_reopened(delivery)
+        reopened.add(clip_id)
+    return reopened
+
+
+def _values(clip: ClipInput, key: str, target: str) -> dict[str, Any]:
     now = utcnow()
-    return {
-        "status": CLIP_RECEIVED,
-        "target": target,
-        "dedupe_key": key,
-        "arxiv_id": key.removeprefix("arxiv:") if key.startswith("arxiv:") else None,
-        "title": collapse_whitespace(clip.title) or None,
-        "url": clip.url,
-        "abstract": clip.abstract,
-        "authors": list(clip.authors or []),
-        "source_url": clip.source_url,
-        "source_site": clip.source_site,
-        "extra": dict(clip.extra or {}),
-        "candidates": [],
-        "attempts": 0,
-        "created_at": now,
-        "updated_at": now,
-    }
+    values: dict[str, Any] = {name: getattr(clip, name) for name in INPUT_FIELDS}
+    values.update(
+        status=ClipState.RECEIVED,
+        target=target,
+        dedupe_key=key,
+        arxiv_id=key.removeprefix("arxiv:") if key.startswith("arxiv:") else None,
+        title=collapse_whitespace(clip.title) or None,
+        authors=list(clip.authors or []),
+        extra=dict(clip.extra or {}),
+        candidates=[],
+        attempts=0,
+        created_at=now,
+        updated_at=now,
+    )
+    return values

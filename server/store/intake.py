@@ -32,7 +32,7 @@ class IntakeWriter:
         self._start_lock = threading.Lock()
 
     def store(self, inputs: list[ClipInput], target: TargetSpec) -> list[StoredClip]:
-        """Store `inputs` for `target` (see server.clips.store_clips); returns after the commit."""
+        """Store `inputs` for `target` (see server.store.clips.store_clips); returns after the commit."""
         self._ensure_thread()
         answer: Future = Future()
         self._requests.put((inputs, target, answer))

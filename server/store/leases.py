@@ -1,4 +1,4 @@
-"""The lifecycle of a unit of work in the store: claim (lease), succeed, retry with backoff, fail, sweep.
+"""Leases: a job owns the rows it claimed until it finishes them or its lease runs out.
 
 The database is the truth. A job claims rows by writing a lease (owner + expiry) in one UPDATE; a worker that
 dies mid-job leaves the lease to expire, and the next sweep hands the row to another worker. Jobs only finish
@@ -7,33 +7,14 @@ rows they still own, so a slow worker whose lease was taken over cannot overwrit
 
 from __future__ import annotations
 
-import random
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from paperdrop.server.store.models import LeaseMixin, utcnow
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Long retries of a job: base, doubling, capped; `max_attempts` then failed."""
-
-    base: float = 60.0
-    maximum: float = 6 * 3600.0
-    max_attempts: int = 10
-
-    def delay(self, attempts: int, retry_after: float | None = None) -> float:
-        """Seconds before attempt number `attempts + 1`: doubling from `base`, with jitter so many rows
-        failing together do not retry together, never sooner than the service's `Retry-After`."""
-        backoff = self.base * 2 ** max(attempts - 1, 0) * random.uniform(0.85, 1.15)
-        return max(min(backoff, self.maximum), retry_after or 0.0)
-
-    def exhausted(self, attempts: int) -> bool:
-        return attempts >= self.max_attempts
+from paperdrop.server.store.models import LeaseMixin, utcnow
 
 
 def new_owner() -> str:
@@ -104,22 +85,3 @@ def finish_owned(db, model: type[LeaseMixin], ids: list[int], owner: str, finish
 def release(row: LeaseMixin) -> None:
     row.lease_owner = None
     row.lease_expires = None
-
-
-def schedule_retry(row: LeaseMixin, policy: RetryPolicy, error: str, retry_after: float | None = None) -> bool:
-    """Count an attempt and schedule the next one. Returns False when the budget is spent (caller fails it)."""
-    row.attempts += 1
-    row.last_error = error
-    release(row)
-    if policy.exhausted(row.attempts):
-        row.next_attempt_at = None
-        return False
-    row.next_attempt_at = utcnow() + timedelta(seconds=policy.delay(row.attempts, retry_after))
-    return True
-
-
-def wait_for_fix(row: LeaseMixin, error: str, seconds: float) -> None:
-    """A configuration problem: not an attempt; look again later."""
-    row.last_error = error
-    release(row)
-    row.next_attempt_at = utcnow() + timedelta(seconds=seconds)

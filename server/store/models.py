@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-# States (DESIGN.md "States").
-CLIP_RECEIVED, CLIP_RESOLVING, CLIP_RESOLVED = "received", "resolving", "resolved"
-CLIP_NEEDS_REVIEW, CLIP_FAILED, CLIP_DISMISSED = "needs_review", "failed", "dismissed"
-CLIP_STATES = (CLIP_RECEIVED, CLIP_RESOLVING, CLIP_RESOLVED, CLIP_NEEDS_REVIEW, CLIP_FAILED, CLIP_DISMISSED)
-CLIP_OPEN = (CLIP_RECEIVED, CLIP_RESOLVING)  # still work to do
-DELIVERY_PENDING, DELIVERY_DELIVERED, DELIVERY_FAILED = "pending", "delivered", "failed"
-DELIVERY_STATES = (DELIVERY_PENDING, DELIVERY_DELIVERED, DELIVERY_FAILED)
+
+class ClipState(StrEnum):
+    """What became of a clip (docs/design.md "States"); server.store.lifecycle makes every change."""
+
+    RECEIVED = "received"
+    RESOLVING = "resolving"
+    RESOLVED = "resolved"
+    NEEDS_REVIEW = "needs_review"
+    DISMISSED = "dismissed"
+    FAILED = "failed"
+
+
+class DeliveryState(StrEnum):
+    """Where one paper stands at one target; `delivered` goes back to `pending` when the copy is gone."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    WAITING_FOR_SETUP = "waiting_for_setup"
+    FAILED = "failed"
+
+
+CLIP_OPEN = (ClipState.RECEIVED, ClipState.RESOLVING)  # still work to do
+STATE_LENGTH = 32
 
 
 def utcnow() -> datetime:
@@ -46,7 +63,8 @@ class LeaseMixin:
 
     attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)  # what went wrong, in words
+    last_fix: Mapped[str | None] = mapped_column(Text, nullable=True)  # how the user can fix it, if they can
     lease_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
     lease_expires: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
@@ -88,7 +106,7 @@ class Clip(LeaseMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    status: Mapped[str] = mapped_column(String(16), default=CLIP_RECEIVED, nullable=False)
+    status: Mapped[str] = mapped_column(String(STATE_LENGTH), default=ClipState.RECEIVED, nullable=False)
     target: Mapped[str] = mapped_column(Text, nullable=False)
     dedupe_key: Mapped[str] = mapped_column(Text, nullable=False)
     arxiv_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
@@ -115,12 +133,11 @@ class Delivery(LeaseMixin, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id"), nullable=False)
     target: Mapped[str] = mapped_column(Text, nullable=False)
-    state: Mapped[str] = mapped_column(String(16), default=DELIVERY_PENDING, nullable=False)
+    state: Mapped[str] = mapped_column(String(STATE_LENGTH), default=DeliveryState.PENDING, nullable=False)
     remote_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
     remote_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     already_present: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     needs_update: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
-    waiting_reason: Mapped[str | None] = mapped_column(Text, nullable=True)  # set while config is wrong
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     paper: Mapped[Paper] = relationship(back_populates="deliveries")

@@ -17,10 +17,10 @@ import arxiv
 import requests
 from arxiv import _feed  # the package's namespace-aware Atom parser; pinned arxiv>=4.0,<5
 from lxml import etree
-from paperdrop.sync.errors import InputError, PermanentError, TransientError
 from tenacity import RetryError, Retrying, retry_if_exception_type, wait_exponential_jitter
 
-from .gate import ArxivGate
+from paperdrop.sync.arxiv.gate import ArxivGate
+from paperdrop.sync.errors import InputError, PermanentError, TransientError
 
 MAX_PAGE = 2000  # arXiv answers at most 2000 entries per request; more is HTTP 400
 

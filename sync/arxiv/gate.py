@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from filelock import FileLock, Timeout
+
 from paperdrop.sync.errors import ConfigurationError, TransientError
 
 LOCK_NAME = "arxiv.lock"

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from paperdrop.sync.records import Candidate, PaperRecord, TitleQuery, TitleResolution
-from paperdrop.sync.text import normalize_title
 from rapidfuzz import fuzz
 from unidecode import unidecode
 
-from .queries import STOPWORDS, safe_words
+from paperdrop.sync.arxiv.queries import STOPWORDS, safe_words
+from paperdrop.sync.records import Candidate, PaperRecord, TitleQuery, TitleResolution
+from paperdrop.sync.text import normalize_title
 
 # Thresholds, tuned on the near-miss corpus in tests/data/arxiv_corpus.json.
 ABSTRACT_CONFIRMS = 0.80  # same abstract (word-set Jaccard): the same paper even if the title changed

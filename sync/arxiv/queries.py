@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
+from unidecode import unidecode
+
 from paperdrop.sync.records import TitleQuery
 from paperdrop.sync.text import strip_tex
-from unidecode import unidecode
 
 # Words that carry no identity; kept out of keyword clauses (phrases keep them: arXiv ignores nothing).
 _STOPWORD_TEXT = """a an and are as at be by for from has have in into is it its of on or our that the their this

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import arxiv
+
 from paperdrop.sync.ids import abs_url, parse_arxiv_id
 from paperdrop.sync.records import PaperRecord
 from paperdrop.sync.text import collapse_whitespace

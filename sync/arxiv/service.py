@@ -7,16 +7,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from paperdrop.sync.arxiv import queries
+from paperdrop.sync.arxiv.client import ArxivClient
+from paperdrop.sync.arxiv.gate import ArxivGate
+from paperdrop.sync.arxiv.matching import decide
+from paperdrop.sync.arxiv.records import to_paper_record
 from paperdrop.sync.errors import InputError
 from paperdrop.sync.ids import parse_arxiv_id
 from paperdrop.sync.records import PaperRecord, TitleQuery, TitleResolution
 from paperdrop.sync.text import normalize_title
-
-from . import queries
-from .client import ArxivClient
-from .gate import ArxivGate
-from .matching import decide
-from .records import to_paper_record
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 DEFAULT_USER_AGENT = "PaperDrop/0.1 (+https://github.com/paperdrop/paperdrop)"

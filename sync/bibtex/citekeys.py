@@ -8,10 +8,10 @@ from collections.abc import Container, Iterator
 
 from unidecode import unidecode
 
-from ..errors import ConfigurationError
-from ..records import PaperRecord
-from ..text import strip_tex
-from .names import last_name_ascii
+from paperdrop.sync.bibtex.names import last_name_ascii
+from paperdrop.sync.errors import ConfigurationError
+from paperdrop.sync.records import PaperRecord
+from paperdrop.sync.text import strip_tex
 
 DEFAULT_PATTERN = "{author}{year}{word}"
 PLACEHOLDERS = ("author", "year", "word", "title", "id")

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from ..ids import ID_PATTERN, normalize_arxiv_id
-from ..records import PaperRecord
-from ..text import normalize_title
+from paperdrop.sync.ids import ID_PATTERN, normalize_arxiv_id
+from paperdrop.sync.records import PaperRecord
+from paperdrop.sync.text import normalize_title
 
 # `arXiv:2403.12943`, `arXiv preprint arXiv:hep-th/9901001`, `arxiv.org/abs/2403.12943v2` in free text.
 _ARXIV_IN_TEXT = re.compile(rf"(?:arxiv\s*:\s*|arxiv\.org/(?:abs|pdf)/)({ID_PATTERN})", re.IGNORECASE)

@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Self
 
-from .atomic import FileSnapshot
-from .identifiers import entry_identifiers
-from .scanner import scan
+from paperdrop.sync.bibtex.atomic import FileSnapshot
+from paperdrop.sync.bibtex.identifiers import entry_identifiers
+from paperdrop.sync.bibtex.scanner import scan
 
 SCHEMA_VERSION = "1"
 # (key, start, old stop, length of the new text, identifiers) and (key, start, stop, identifiers).

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from unidecode import unidecode
 
-from .latex import tex_text
+from paperdrop.sync.bibtex.latex import tex_text
 
 # Lower-case words before the last name that belong to it (BibTeX's "von part").
 PARTICLES = frozenset(

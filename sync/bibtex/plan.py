@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..records import DeliveryOutcome, DeliveryRequest, PaperRecord
-from .citekeys import make_citekey
-from .identifiers import arxiv_key, entry_identifiers, paper_identifiers
-from .index import BibIndex, Placement, Replacement, text_hash
-from .render import BibtexOptions, check_parses, entry_fields, write_entries
+from paperdrop.sync.bibtex.citekeys import make_citekey
+from paperdrop.sync.bibtex.identifiers import arxiv_key, entry_identifiers, paper_identifiers
+from paperdrop.sync.bibtex.index import BibIndex, Placement, Replacement, text_hash
+from paperdrop.sync.bibtex.render import BibtexOptions, check_parses, entry_fields, write_entries
+from paperdrop.sync.records import DeliveryOutcome, DeliveryRequest, PaperRecord
 
 
 @dataclass

@@ -11,12 +11,12 @@ from bibtexparser.bibdatabase import BibDatabase
 from bibtexparser.bparser import BibTexParser
 from bibtexparser.bwriter import BibTexWriter
 
-from ..errors import ConfigurationError, PermanentError
-from ..ids import abs_url, arxiv_doi
-from ..records import ClipContext, PaperRecord
-from .citekeys import DEFAULT_PATTERN, validate_pattern
-from .latex import tex_text, tex_title, verbatim
-from .names import bibtex_authors
+from paperdrop.sync.bibtex.citekeys import DEFAULT_PATTERN, validate_pattern
+from paperdrop.sync.bibtex.latex import tex_text, tex_title, verbatim
+from paperdrop.sync.bibtex.names import bibtex_authors
+from paperdrop.sync.errors import ConfigurationError, PermanentError
+from paperdrop.sync.ids import abs_url, arxiv_doi
+from paperdrop.sync.records import ClipContext, PaperRecord
 
 # DESIGN.md "Formats": these fields work for both BibTeX and biblatex.
 FIELD_ORDER = [

@@ -9,13 +9,20 @@ from pathlib import Path
 
 from filelock import Timeout
 
-from ..errors import ConfigurationError, TransientError
-from ..records import DeliveryOutcome, DeliveryRequest, TargetStatus
-from ..targets import TargetSpec
-from .atomic import FileChanged, content_digest, lock_for, read_snapshot, remove_stale_temps, write_atomic
-from .index import BibIndex, index_path
-from .plan import plan_delivery
-from .render import BibtexOptions
+from paperdrop.sync.bibtex.atomic import (
+    FileChanged,
+    content_digest,
+    lock_for,
+    read_snapshot,
+    remove_stale_temps,
+    write_atomic,
+)
+from paperdrop.sync.bibtex.index import BibIndex, index_path
+from paperdrop.sync.bibtex.plan import plan_delivery
+from paperdrop.sync.bibtex.render import BibtexOptions
+from paperdrop.sync.errors import ConfigurationError, TransientError
+from paperdrop.sync.records import DeliveryOutcome, DeliveryRequest, TargetStatus
+from paperdrop.sync.targets import TargetSpec
 
 # Errors the user must fix (the delivery waits); anything else from the OS is worth a later retry.
 _SETUP_ERRNOS = {

@@ -1,5 +1,5 @@
 """Digest parsing: turn a whole source (text digest, saved page, id list, BibTeX) into clips."""
 
-from .sources import parse_source
+from paperdrop.sync.digest.sources import parse_source
 
 __all__ = ["parse_source"]

@@ -7,11 +7,11 @@ import re
 from typing import Any
 
 from bs4 import BeautifulSoup
+
+from paperdrop.sync.digest.text import find_ids
 from paperdrop.sync.ids import normalize_arxiv_id
 from paperdrop.sync.records import ClipInput
 from paperdrop.sync.text import collapse_whitespace
-
-from .text import find_ids
 
 HF_PROPS = '[data-target="DailyPapers"][data-props]'  # shared/REFERENCE.md, "Digest pages"
 

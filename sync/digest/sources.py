@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from paperdrop.sync.digest.bibtex import looks_like_bibtex, parse_bibtex
+from paperdrop.sync.digest.html import looks_like_html, parse_html
+from paperdrop.sync.digest.text import find_ids, parse_digest_text, parse_id_text
 from paperdrop.sync.errors import InputError
 from paperdrop.sync.records import ClipInput
 from paperdrop.sync.text import normalize_title
-
-from .bibtex import looks_like_bibtex, parse_bibtex
-from .html import looks_like_html, parse_html
-from .text import find_ids, parse_digest_text, parse_id_text
 
 
 def parse_source(data: str | bytes, *, filename: str | None = None, source_url: str | None = None) -> list[ClipInput]:

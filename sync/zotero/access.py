@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import ConfigurationError
-from .config import KEYS_PAGE, ZoteroConfig
+from paperdrop.sync.errors import ConfigurationError
+from paperdrop.sync.zotero.config import KEYS_PAGE, ZoteroConfig
 
 CHECK_TTL = 60.0  # seconds a key check is trusted before asking Zotero again
 

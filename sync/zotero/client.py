@@ -16,9 +16,9 @@ import httpx2
 from pyzotero import errors as ze
 from pyzotero import zotero
 
-from ..errors import ConfigurationError, PermanentError, TransientError
-from .config import KEYS_PAGE, ZoteroConfig
-from .transport import Throttled, ThrottleTransport
+from paperdrop.sync.errors import ConfigurationError, PermanentError, TransientError
+from paperdrop.sync.zotero.config import KEYS_PAGE, ZoteroConfig
+from paperdrop.sync.zotero.transport import Throttled, ThrottleTransport
 
 MAX_OBJECTS_PER_WRITE = 50  # more gets HTTP 413 (REFERENCE.md "Writes")
 MAX_KEYS_PER_READ = 50  # itemKey=A,B,... takes at most 50 keys

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import PermanentError, TransientError
-from .client import ZoteroClient
-from .keys import derived_key
-from .state import ZoteroState
+from paperdrop.sync.errors import PermanentError, TransientError
+from paperdrop.sync.zotero.client import ZoteroClient
+from paperdrop.sync.zotero.keys import derived_key
+from paperdrop.sync.zotero.state import ZoteroState
 
 
 class CollectionResolver:

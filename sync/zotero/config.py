@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import ConfigurationError
+from paperdrop.sync.errors import ConfigurationError
 
 DEFAULT_API_URL = "https://api.zotero.org"
 KEYS_PAGE = "https://www.zotero.org/settings/keys"

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..ids import ID_PATTERN, parse_arxiv_id
-from ..records import PaperRecord
-from .client import MAX_KEYS_PER_READ, ZoteroClient
-from .state import IndexedItem, ZoteroState
+from paperdrop.sync.ids import ID_PATTERN, parse_arxiv_id
+from paperdrop.sync.records import PaperRecord
+from paperdrop.sync.zotero.client import MAX_KEYS_PER_READ, ZoteroClient
+from paperdrop.sync.zotero.state import IndexedItem, ZoteroState
 
 _EXTRA_ARXIV = re.compile(rf"arxiv:\s*({ID_PATTERN})", re.IGNORECASE)
 _NOT_PAPERS = ("note", "attachment", "annotation")

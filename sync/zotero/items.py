@@ -10,10 +10,10 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from ..ids import abs_url, arxiv_doi, pdf_url
-from ..records import ClipContext, DeliveryRequest, PaperRecord
-from ..text import collapse_whitespace
-from .keys import derived_key
+from paperdrop.sync.ids import abs_url, arxiv_doi, pdf_url
+from paperdrop.sync.records import ClipContext, DeliveryRequest, PaperRecord
+from paperdrop.sync.text import collapse_whitespace
+from paperdrop.sync.zotero.keys import derived_key
 
 AUTOMATIC_TAG = 1  # tags added by a translator are "automatic" in Zotero
 _SAFE_SCHEMES = ("http://", "https://")

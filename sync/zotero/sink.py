@@ -18,18 +18,18 @@ import httpx2
 from filelock import FileLock
 from filelock import Timeout as LockTimeout
 
-from ..errors import ConfigurationError, PermanentError, TransientError
-from ..records import DeliveryOutcome, DeliveryRequest, TargetStatus
-from ..targets import TargetSpec
-from .access import CHECK_TTL, access_problem
-from .client import ZoteroClient
-from .collections import CollectionResolver
-from .config import ZoteroConfig
-from .index import LibraryIndex
-from .items import child_items, note_html, note_key, paper_fields, parent_item
-from .keys import is_key, new_key
-from .state import ZoteroState
-from .writes import ObjectResult, batches, read_results
+from paperdrop.sync.errors import ConfigurationError, PermanentError, TransientError
+from paperdrop.sync.records import DeliveryOutcome, DeliveryRequest, TargetStatus
+from paperdrop.sync.targets import TargetSpec
+from paperdrop.sync.zotero.access import CHECK_TTL, access_problem
+from paperdrop.sync.zotero.client import ZoteroClient
+from paperdrop.sync.zotero.collections import CollectionResolver
+from paperdrop.sync.zotero.config import ZoteroConfig
+from paperdrop.sync.zotero.index import LibraryIndex
+from paperdrop.sync.zotero.items import child_items, note_html, note_key, paper_fields, parent_item
+from paperdrop.sync.zotero.keys import is_key, new_key
+from paperdrop.sync.zotero.state import ZoteroState
+from paperdrop.sync.zotero.writes import ObjectResult, batches, read_results
 
 JOBS_PER_CHILD_WRITE = 25  # two children per paper: 50 objects per write
 

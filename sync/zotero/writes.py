@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .client import MAX_OBJECTS_PER_WRITE
+from paperdrop.sync.zotero.client import MAX_OBJECTS_PER_WRITE
 
 T = TypeVar("T")
 

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+
 from paperdrop.sync.arxiv import ArxivService
 from paperdrop.sync.digest import parse_source
 from paperdrop.sync.records import TitleQuery
-
 from tests.fakes.arxiv import CORPUS_PATH, FakeArxiv, load_corpus
 
 DIGESTS = Path(__file__).resolve().parent.parent / "data" / "digests"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from paperdrop.sync.digest import parse_source
 
+from paperdrop.sync.digest import parse_source
 from tests.arxiv.conftest import DIGESTS
 
 

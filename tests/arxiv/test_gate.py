@@ -5,7 +5,6 @@ from __future__ import annotations
 import multiprocessing
 
 from paperdrop.sync.arxiv import ArxivGate, ArxivService
-
 from tests.fakes.arxiv import FakeArxiv
 
 REQUESTS_PER_WORKER = 3

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from paperdrop.sync.records import TitleQuery
 
+from paperdrop.sync.records import TitleQuery
 from tests.fakes.arxiv import FakeArxiv
 
 SEEDS_WITH_FAULTS = [1, 2, 4, 8]  # seeds whose first requests draw faults (asserted below)

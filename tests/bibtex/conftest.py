@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
 from paperdrop.sync.bibtex import BibtexOptions, BibtexSink
 from paperdrop.sync.records import DeliveryRequest, PaperRecord
 from paperdrop.sync.targets import TargetSpec

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import bibtexparser
 from bibtexparser.bparser import BibTexParser
+
 from paperdrop.sync.bibtex.atomic import FileChanged, read_snapshot, write_atomic
 
 from .conftest import make_paper, request

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bibtexparser
 import pytest
 from bibtexparser.bparser import BibTexParser
+
 from paperdrop.sync.bibtex import BibtexOptions, render_entries
 from paperdrop.sync.bibtex.render import context_line, entry_fields
 from paperdrop.sync.records import ClipContext

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from paperdrop.sync.bibtex.identifiers import entry_identifiers
 from paperdrop.sync.bibtex.scanner import scan
 

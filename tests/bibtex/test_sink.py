@@ -10,6 +10,7 @@ from pathlib import Path
 import bibtexparser
 import pytest
 from bibtexparser.bparser import BibTexParser
+
 from paperdrop.sync.bibtex.atomic import read_snapshot
 from paperdrop.sync.bibtex.index import BibIndex, index_path
 from paperdrop.sync.bibtex.scanner import scan

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from paperdrop.sync.bibtex import make_citekey
 from paperdrop.sync.bibtex.latex import balance_braces, tex_text, tex_title, verbatim
 from paperdrop.sync.bibtex.names import bibtex_authors, bibtex_name, last_name_ascii

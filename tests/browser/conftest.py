@@ -20,7 +20,7 @@ def _title_key(title: str) -> str:
 @pytest.fixture(scope="session")
 def corpus() -> list[dict]:
     """Corpus papers whose titles no other corpus paper shares: the BibTeX target dedupes by normalized
-    title, so a shared title would truthfully show "Already in your library"."""
+    title, so a shared title would truthfully show "Already in papers.bib"."""
     papers = load_corpus()
     counts = Counter(_title_key(p["title"]) for p in papers)
     return [p for p in papers if counts[_title_key(p["title"])] == 1]

@@ -80,7 +80,7 @@ def test_extension_button_ends_saved_after_the_server_delivers_to_bibtex(browser
     assert bib_eprints(paperdrop.home) == [paper["id"]]
     button.evaluate("b => { b.disabled = false; }")  # a second click re-posts: the server says it has it
     button.click()
-    expect(button).to_have_text("Already in your library", timeout=WAIT_MS)
+    expect(button).to_have_text("Already in papers.bib", timeout=WAIT_MS)
     assert bib_eprints(paperdrop.home) == [paper["id"]]
 
 

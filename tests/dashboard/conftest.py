@@ -6,12 +6,14 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
+
+from paperdrop.server.store import lifecycle
 from paperdrop.server.store.clips import store_clips
 from paperdrop.server.store.models import Clip, Delivery
-from paperdrop.server.store.papers import ensure_delivery, upsert_paper
+from paperdrop.server.store.papers import upsert_paper
 from paperdrop.sync.records import ClipInput, PaperRecord
 from paperdrop.sync.targets import parse_target_spec
-
 from tests.conftest import TOKEN
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -80,8 +82,10 @@ def add_paper(
                 parse_target_spec(target),
             )
             clip = session.get(Clip, stored.id)
-            clip.status, clip.paper_id = "resolved", paper.id
-            delivery, _ = ensure_delivery(session, paper, target)
+            lifecycle.clip_resolved(session, clip, paper)
+            delivery = session.scalars(
+                select(Delivery).where(Delivery.paper_id == paper.id, Delivery.target == target)
+            ).one()
             for name, value in columns.items():
                 setattr(delivery, name, value)
         return paper.id

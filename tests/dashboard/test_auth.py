@@ -6,10 +6,10 @@ import os
 import stat
 
 import pytest
+
 from paperdrop.server.app import create_app
 from paperdrop.server.dashboard.session_auth import SECRET_FILE, load_or_create_secret
 from paperdrop.server.store.models import Clip
-
 from tests.dashboard.conftest import (
     add_paper,
     add_review_clip,

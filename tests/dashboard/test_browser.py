@@ -91,12 +91,12 @@ def test_dashboard_import_shows_progress_live_until_delivered(page, arxiv, tmp_p
             paperdrop_command("worker"), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         try:
-            expect(page.locator("#status")).to_have_text("Done: 2 delivered.", timeout=WAIT_MS)
+            expect(page.locator("#status")).to_have_text("Done: 2 saved.", timeout=WAIT_MS)
         finally:
             worker.terminate()
             worker.wait(timeout=15)
         expect(page).to_have_title("Import progress (2/2) · PaperDrop")
-        expect(page.locator("#results .state-delivered")).to_have_count(2)
+        expect(page.locator("#results .state-saved")).to_have_count(2)
         expect(page.locator("#results")).to_contain_text("Vid2Robot")
         shot(page, "import-progress-done")
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import html
 import io
+import re
 
 import pytest
+from werkzeug.test import EnvironBuilder
+
 from paperdrop.server.dashboard.imports import decode_batch, encode_batch
 from paperdrop.server.jobs.foreground import run_until_settled
 from paperdrop.server.store.models import Clip
-from werkzeug.test import EnvironBuilder
-
 from tests.dashboard.conftest import default_target, get_clip, page_csrf
 
 BIB_ENTRY = b"@article{x, title={Vid2Robot}, eprint={2403.12943}, archivePrefix={arXiv}}\n"
@@ -107,8 +108,9 @@ def test_import_progress_reaches_done_as_the_work_settles(signed_in, rt):
     last = signed_in.get(location + "/progress").get_json()
 
     assert (first["done"], first["settled"], first["total"]) == (False, 0, 2)
-    assert (last["done"], last["settled"], last["counts"]) == (True, 2, {"delivered": 2})
-    assert last["results"][0]["link"] == "/?q=2403.12943"
+    assert (last["done"], last["settled"], last["counts"]) == (True, 2, {"saved": 2})
+    assert re.fullmatch(r"/papers/\d+", last["results"][0]["link"])
+    assert last["results"][0]["outcome"]["message"] == "Saved to papers.bib"
     assert last["results"][0]["title"].startswith("Vid2Robot")
     assert "Done." in text(signed_in.get(location))
 
@@ -120,7 +122,7 @@ def test_import_progress_links_a_clip_that_needs_review(signed_in, rt):
     run_until_settled(rt, [clip_id], timeout=20, poll=0.01)
     (result,) = signed_in.get(location + "/progress").get_json()["results"]
 
-    assert result["outcome"] == "needs_review" and result["outcome_text"] == "needs review"
+    assert result["outcome"]["kind"] == "needs_review" and result["outcome_text"] == "needs review"
     assert result["link"] == f"/review#clip-{clip_id}"
 
 

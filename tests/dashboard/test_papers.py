@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -109,8 +110,9 @@ def test_page_never_links_a_javascript_source_url(signed_in, rt):
         assert 'href="javascript:' not in body and "huggingface" in body
 
 
-def test_paper_page_shows_metadata_clips_deliveries_and_remote_identity(signed_in, rt):
-    rt.settings.values["zotero_library_id"] = "475425"
+def test_paper_page_shows_metadata_clips_deliveries_and_remote_identity(signed_in, rt, monkeypatch):
+    config = signed_in.application.config
+    monkeypatch.setitem(config, "PAPERDROP_SETTINGS", replace(rt.settings, zotero_library_id="475425"))
     bib = default_target(rt)
     paper = add_paper(
         rt,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 
 import pytest
-from paperdrop.server.jobs.resolve import resolve_clips
 
+from paperdrop.server.jobs.resolve import resolve_clips
 from tests.dashboard.conftest import add_review_clip, get_clip, page_csrf, record
 
 

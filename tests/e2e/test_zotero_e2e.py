@@ -3,6 +3,7 @@ of every kind on arXiv and Zotero and a killed worker end as exactly 120 correct
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import time
@@ -124,8 +125,8 @@ def test_papers_already_in_the_library_are_added_to_the_collection_not_recreated
             home, "import", *[p["id"] for p in papers], "--to", f"zotero:{COLLECTION}", "--wait", "--json", env=env
         )
         assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
-        outcomes = {line for line in result.stdout.decode().split('"outcome": ')[1:]}
-        assert any(o.startswith('"already_present"') for o in outcomes)
+        kinds = [r["outcome"]["kind"] for r in json.loads(result.stdout)["results"]]
+        assert kinds.count("already_there") == 10 and kinds.count("saved") == 10
         in_collection = zotero.items_in_collection(COLLECTION)
         assert len(in_collection) == 20 and len(zotero.items()) == 20  # the 10 old ones were linked
         assert {i["key"] for i in in_collection} >= set(existing.values())

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from paperdrop.server.store.models import Clip
 
+from paperdrop.server.store.models import Clip
 from tests.conftest import TOKEN
 
 GOOD = {"papers": [{"arxiv_id": "2403.12943"}]}
@@ -44,8 +44,8 @@ CASES = [
     (
         "unknown target",
         dict(body={"papers": [{"arxiv_id": "2403.12943"}], "target": "dropbox:x"}),
-        400,
-        "invalid_input",
+        422,
+        "invalid_request",
     ),
 ]
 
@@ -64,9 +64,20 @@ def test_post_clips_rejects_bad_input_with_error_shape(client, rt, name, kwargs,
 
 
 def test_validation_errors_say_which_field(client):
-    response = _post(client, {"papers": [{"arxiv_id": "2403.12943"}, {"arxiv_id": "banana"}]})
+    response = _post(client, {"papers": [{"arxiv_id": "banana"}]})
     details = response.get_json()["error"]["details"]
-    assert any(d["location"].startswith("papers.1") and "banana" in d["message"] for d in details)
+    assert any(d["location"] == "papers.0.arxiv_id" and "banana" in d["message"] for d in details)
+
+
+def test_one_bad_paper_is_rejected_in_its_place_and_the_others_are_saved(client, rt):
+    response = _post(client, {"papers": [{"arxiv_id": "2403.12943"}, {"arxiv_id": "banana"}, {"title": "A title"}]})
+    assert response.status_code == 202
+    answers = response.get_json()["clips"]
+    assert [a["outcome"]["kind"] for a in answers] == ["saving", "rejected", "saving"]
+    assert "banana" in answers[1]["outcome"]["message"] and answers[1]["outcome"]["fix"]
+    assert set(answers[1]) == {"outcome"}
+    with rt.db.session() as session:
+        assert session.query(Clip).count() == 2
 
 
 GET_CASES = [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from paperdrop.server.store.models import Clip
-
 from tests.conftest import TOKEN
 
 

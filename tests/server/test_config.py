@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from paperdrop.server.config import SETTINGS, load_settings
 from paperdrop.sync.errors import ConfigurationError
 

@@ -6,19 +6,21 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+
 from paperdrop.server.jobs.deliver import deliver_target
+from paperdrop.server.jobs.policy import RetryPolicy
 from paperdrop.server.jobs.refresh import refresh_papers
-from paperdrop.server.jobs.resolve import resolve_clips, settle_review
+from paperdrop.server.jobs.resolve import resolve_clips
 from paperdrop.server.jobs.sweep import sweep
 from paperdrop.server.services.requeue import retry_failed
-from paperdrop.server.store import leases as work
+from paperdrop.server.services.review import choose_paper
+from paperdrop.server.store import leases
 from paperdrop.server.store.clips import store_clips
 from paperdrop.server.store.models import Clip, Delivery, Paper, utcnow
 from paperdrop.sync.errors import PermanentError, TransientError
 from paperdrop.sync.records import ClipInput, DeliveryOutcome, TargetStatus
 from paperdrop.sync.targets import parse_target_spec
-from sqlalchemy import select
-
 from tests.conftest import make_settings
 
 
@@ -82,8 +84,7 @@ def test_unmatched_title_needs_review_and_settles_by_hand(rt):
     resolve_clips(rt, [clip_id])
     clip = clip_row(rt, clip_id)
     assert clip.status == "needs_review" and clip.paper_id is None
-    with rt.db.session() as session:
-        settle_review(session.get(Clip, clip_id), "2408.03906")
+    choose_paper(rt, clip_id, "2408.03906", only_in_review=True)
     resolve_clips(rt, [clip_id])
     clip = clip_row(rt, clip_id)
     assert clip.status == "resolved" and clip.arxiv_id == "2408.03906"
@@ -92,7 +93,7 @@ def test_unmatched_title_needs_review_and_settles_by_hand(rt):
 def test_sweep_recovers_work_of_a_crashed_worker(rt):
     [clip_id] = store(rt, ClipInput(arxiv_id="2403.12943"))
     with rt.db.session() as session:  # a worker claims the clip, then dies before finishing
-        claimed = work.claim(session, Clip, Clip.id == clip_id, owner="dead-worker", lease_seconds=0.2, limit=10)
+        claimed = leases.claim(session, Clip, Clip.id == clip_id, owner="dead-worker", lease_seconds=0.2, limit=10)
     assert claimed == [clip_id]
     assert resolve_clips(rt, [clip_id]).resolved == 0  # still leased: nobody else may take it
     with rt.db.session() as session:
@@ -190,8 +191,9 @@ def test_delivery_waits_without_spending_attempts_when_target_is_misconfigured(r
     resolve_clips(rt, [clip_id])
     deliver_target(rt, target)
     [delivery] = deliveries(rt)
-    assert delivery.state == "pending" and delivery.attempts == 0
-    assert "no-such-dir" in delivery.waiting_reason and delivery.next_attempt_at > utcnow()
+    assert delivery.state == "waiting_for_setup" and delivery.attempts == 0
+    assert "no-such-dir" in delivery.last_error and delivery.next_attempt_at > utcnow()
+    assert delivery.last_fix  # the fix is kept apart from the message
 
 
 def test_refresh_updates_changed_papers_in_place(rt, fake_arxiv):
@@ -217,5 +219,5 @@ def test_refresh_updates_changed_papers_in_place(rt, fake_arxiv):
 
 @pytest.mark.parametrize("attempts,expected", [(1, 60), (2, 120), (3, 240), (12, 6 * 3600)])
 def test_retry_policy_doubles_from_a_minute_up_to_hours(attempts, expected):
-    delay = work.RetryPolicy().delay(attempts)
+    delay = RetryPolicy().delay(attempts)
     assert expected * 0.8 <= delay <= min(expected * 1.2, 6 * 3600)

@@ -6,10 +6,10 @@ import logging
 import stat
 
 import pytest
+
 from paperdrop.server.app import create_app
 from paperdrop.server.runtime import Runtime
 from paperdrop.server.security import host_allowed, load_or_create_token, origin_allowed, rotate_token, token_matches
-
 from tests.conftest import TOKEN, make_settings
 
 

@@ -11,7 +11,6 @@ from paperdrop.server.runtime import Runtime
 from paperdrop.server.store.clips import store_clips
 from paperdrop.server.store.models import Clip, Delivery
 from paperdrop.sync.records import ClipInput
-
 from tests.conftest import make_settings
 from tests.fakes.arxiv import FakeArxiv, load_corpus
 from tests.support.server import base_env, paperdrop_command

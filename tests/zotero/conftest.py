@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
 from paperdrop.sync.records import ClipContext, DeliveryRequest, PaperRecord
 from paperdrop.sync.targets import TargetSpec
 from paperdrop.sync.zotero import ZoteroConfig, ZoteroSink
-
 from tests.fakes.zotero import FakeZotero
 
 API_KEY = "TESTKEY0123456789"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from paperdrop.sync.errors import ConfigurationError
 
 from .conftest import API_KEY, make_paper, make_requests

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from paperdrop.sync.errors import TransientError
 
 from .conftest import make_paper, make_requests

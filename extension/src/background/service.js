@@ -36,15 +36,12 @@
       }
     }
 
-    /** Views of clips for buttons and the popup: `[{id, duplicate}]` → `{views: {id: view}}`. */
+    /** Views of clips for buttons and the popup: `[{id}]` → `{views: {id: view}}`, from the server's outcomes. */
     async function clipStates({ clips }) {
       const { settings, api } = await client();
-      const duplicate = new Map(clips.map((c) => [Number(c.id), Boolean(c.duplicate)]));
       const found = await api.getClips(clips.map((c) => c.id));
       const views = {};
-      for (const clip of found) {
-        views[clip.id] = PD.states.clipView(clip, { duplicate: duplicate.get(Number(clip.id)), serverUrl: api.baseUrl });
-      }
+      for (const clip of found) views[clip.id] = PD.states.clipView(clip);
       return { ok: true, views, poll: pollOptions(settings) };
     }
 

@@ -25,10 +25,10 @@
       button.textContent = view.state === 'review' ? 'Needs review' : view.text;
       button.title = view.title || '';
       button.disabled = ['saving', 'queued', 'saved', 'present'].includes(view.state);
-      link.hidden = !(view.state === 'review' && view.href);
+      link.hidden = !(['review', 'setup'].includes(view.state) && view.href);
       if (view.href) {
         link.href = view.href;
-        link.textContent = 'Open review';
+        link.textContent = view.state === 'setup' ? 'How to fix' : 'Open review';
       }
     }
 

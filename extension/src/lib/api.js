@@ -115,7 +115,8 @@
       return json;
     }
 
-    /** POST /clips → `[{id, status, paper_id, duplicate}]`, in the order of `papers`. */
+    /** POST /clips → one answer per paper, in order: `{id, status, paper_id, duplicate, outcome}`, or
+     * `{outcome}` (kind `rejected`) for a paper the server could not use. */
     async postClips(papers, target) {
       const body = { papers };
       if (target) body.target = target;

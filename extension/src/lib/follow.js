@@ -35,25 +35,34 @@
   async function follow(send, start, count, onView, { sleep = sleepMs, now = () => Date.now() } = {}) {
     const clips = start.queued ? await waitForSend(send, start, count, onView, sleep) : start.clips;
     if (!clips) return;
-    let pending = clips.map((clip, index) => ({ ...clip, index }));
+    // The save's own answer already carries each clip's outcome: show it, and poll only what is not final.
+    let pending = [];
+    clips.forEach((clip, index) => {
+      const view = PD.states.clipView(clip);
+      onView(index, view);
+      if (!view.final && clip.id != null) pending.push({ id: clip.id, index, view });
+    });
     let interval = start.poll.intervalMs;
     const deadline = now() + start.poll.timeoutMs;
     while (pending.length) {
-      const answer = await send({ type: 'clipStates', clips: pending.map(({ id, duplicate }) => ({ id, duplicate })) });
+      await sleep(interval);
+      interval = Math.min(MAX_INTERVAL_MS, Math.round(interval * 1.3)); // fast at first, gentle for long retries
+      const answer = await send({ type: 'clipStates', clips: pending.map(({ id }) => ({ id })) });
       if (answer.ok) {
-        for (const clip of pending) if (answer.views[clip.id]) onView(clip.index, answer.views[clip.id]);
-        pending = pending.filter((clip) => !answer.views[clip.id]?.final);
+        for (const clip of pending) {
+          if (answer.views[clip.id]) clip.view = answer.views[clip.id];
+          onView(clip.index, clip.view);
+        }
+        pending = pending.filter((clip) => !clip.view.final);
       } else if (!answer.error.transient) {
         for (const clip of pending) onView(clip.index, errorView(answer.error));
         return;
       }
-      if (!pending.length) return;
-      if (now() > deadline) {
-        for (const clip of pending) onView(clip.index, { state: 'saving', text: 'Still saving: see the PaperDrop dashboard', final: true });
+      if (pending.length && now() > deadline) {
+        // Still working on the server (long retries): say what it last said, and stop polling.
+        for (const clip of pending) onView(clip.index, { ...clip.view, final: true });
         return;
       }
-      await sleep(interval);
-      interval = Math.min(MAX_INTERVAL_MS, Math.round(interval * 1.3)); // fast at first, gentle for long retries
     }
   }
 

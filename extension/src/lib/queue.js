@@ -77,7 +77,7 @@
       for (const entry of await entries()) {
         try {
           const clips = await post(entry.papers, entry.target);
-          await markSent(entry.key, { clips: clips.map((c) => ({ id: c.id, duplicate: Boolean(c.duplicate) })) });
+          await markSent(entry.key, { clips: clips.map((c) => ({ id: c.id, outcome: c.outcome })) });
           sentCount += 1;
         } catch (error) {
           if (!REJECTED_STATUSES.includes(error.status)) {

@@ -1,11 +1,18 @@
-/* What a Save button shows, computed from the clip the server returns (never guessed).
+/* What a Save button or popup row shows: the server's `outcome` for the clip, displayed, never re-derived.
  *
- * Clip states: received → resolving → resolved | needs_review | failed; delivery states:
- * pending → delivered | failed (DESIGN.md "Data flow"). A view is
- * `{state, text, final, href?, title?}` with state one of saving|saved|present|review|failed|queued.
+ * The server computes `outcome = {kind, message, fix?, target?, links?}` for every clip (README "Outcome").
+ * A view is `{state, kind, text, final, href?, title?}`; `final` means nothing changes without a person, so
+ * polling stops.
  */
 (() => {
   const PD = (globalThis.PaperDrop = globalThis.PaperDrop || {});
+
+  // outcome kind → the widget state (CSS hook) it is shown as
+  const VIEW_STATE = {
+    saving: 'saving', retrying: 'saving', saved: 'saved', already_there: 'present', needs_review: 'review',
+    needs_setup: 'setup', failed: 'failed', dismissed: 'dismissed', rejected: 'failed',
+  };
+  const SETTLED = new Set(['saved', 'already_there', 'needs_review', 'needs_setup', 'failed', 'dismissed', 'rejected']);
 
   /** `bibtex:/home/a/papers.bib` → `papers.bib`; `zotero:Reading/ML` → `Zotero: Reading/ML`. */
   function targetLabel(spec) {
@@ -18,42 +25,22 @@
     return text || 'your library';
   }
 
-  function deliveryFor(clip) {
-    const deliveries = clip.deliveries || [];
-    return deliveries.find((d) => d.target === clip.target) || deliveries[0] || null;
+  /** The view of an outcome as the server sent it. */
+  function outcomeView(outcome) {
+    const kind = outcome && VIEW_STATE[outcome.kind] ? outcome.kind : 'saving';
+    const links = (outcome && outcome.links) || {};
+    return {
+      state: VIEW_STATE[kind],
+      kind,
+      text: (outcome && outcome.message) || 'Saving…',
+      final: SETTLED.has(kind),
+      href: links.review || links.setup || undefined,
+      title: (outcome && outcome.fix) || undefined,
+    };
   }
 
-  function reviewUrl(clip, serverUrl) {
-    if (clip.review_url) return new URL(clip.review_url, serverUrl || undefined).href;
-    return serverUrl ? `${serverUrl}/review` : undefined;
-  }
+  /** The view of a clip answer (POST /clips entry or GET /clips item). */
+  const clipView = (clip) => outcomeView(clip && clip.outcome);
 
-  const saving = (text = 'Saving…', title) => ({ state: 'saving', text, final: false, title });
-
-  function deliveredView(clip, delivery, duplicate) {
-    if (delivery.already_present || duplicate) {
-      return { state: 'present', text: 'Already in your library', final: true, title: targetLabel(delivery.target) };
-    }
-    return { state: 'saved', text: `Saved to ${targetLabel(delivery.target || clip.target)}`, final: true };
-  }
-
-  /** The view of one clip. `duplicate`: the POST answered that this paper was clipped before. */
-  function clipView(clip, { duplicate = false, serverUrl } = {}) {
-    if (clip.status === 'needs_review') {
-      return { state: 'review', text: 'Needs review', final: true, href: reviewUrl(clip, serverUrl),
-        title: 'PaperDrop is not sure which arXiv paper this is: pick it on the review page.' };
-    }
-    if (clip.status === 'failed') {
-      return { state: 'failed', text: `Failed: ${clip.error || 'unknown error'}`, final: true };
-    }
-    if (clip.status !== 'resolved') return saving();
-    const delivery = deliveryFor(clip);
-    if (!delivery || delivery.state === 'pending') {
-      return saving('Saving…', delivery?.last_error ? `Retrying: ${delivery.last_error}` : undefined);
-    }
-    if (delivery.state === 'delivered') return deliveredView(clip, delivery, duplicate);
-    return { state: 'failed', text: `Failed: ${delivery.last_error || 'delivery failed'}`, final: true };
-  }
-
-  PD.states = { clipView, targetLabel };
+  PD.states = { clipView, outcomeView, targetLabel };
 })();

@@ -1,8 +1,9 @@
 """Alembic environment: runs on the connection PaperDrop hands over (or the configured URL)."""
 
 from alembic import context
-from paperdrop.server.store.models import Base
 from sqlalchemy import create_engine
+
+from paperdrop.server.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata
