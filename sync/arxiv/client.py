@@ -1,9 +1,11 @@
-"""One arXiv API call: through the gate, with a timeout, a User-Agent and the short retry policy, parsed by
-the `arxiv` package's Atom parser.
+"""One arXiv API query: the `arxiv` package's `Client` and `Search`, behind PaperDrop's gate, timeout,
+User-Agent and short retry policy.
 
-The `arxiv` package's own `Client` paces per instance without a lock, retries even HTTP 400, ignores
-`Retry-After` and sets no timeout (shared/REFERENCE.md, "`arxiv` package 4.0.x"), so HTTP is driven here and
-only its parser and `Result` data model are used. Failures leave this module as `sync.errors` classes.
+The package's `Client` paces per instance without a lock, retries even HTTP 400, ignores `Retry-After`, sets
+no timeout and sends its own User-Agent (docs/reference.md, "`arxiv` package 4.0.x"). So it runs with
+`delay_seconds=0, num_retries=0` on a `requests.Session` of ours: the one transport seam, where every request
+passes the deployment's gate, gets our timeout and User-Agent, and where a throttle, an outage or a refused
+query becomes PaperDrop's own error before the package sees the answer. Tenacity owns the short retries.
 """
 
 from __future__ import annotations
@@ -11,24 +13,18 @@ from __future__ import annotations
 import email.utils
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from typing import Any
 
 import arxiv
 import requests
-from arxiv import _feed  # the package's namespace-aware Atom parser; pinned arxiv>=4.0,<5
 from lxml import etree
-from tenacity import RetryError, Retrying, retry_if_exception_type, wait_exponential_jitter
+from tenacity import RetryCallState, RetryError, Retrying, retry_if_exception_type, wait_exponential_jitter
 
 from paperdrop.sync.arxiv.gate import ArxivGate
 from paperdrop.sync.errors import InputError, PermanentError, TransientError
 
 MAX_PAGE = 2000  # arXiv answers at most 2000 entries per request; more is HTTP 400
-
-
-@dataclass
-class FeedPage:
-    results: list[arxiv.Result] = field(default_factory=list)
-    total_results: int = 0
+ATOM = {"atom": "http://www.w3.org/2005/Atom"}
 
 
 class _Retryable(Exception):
@@ -43,8 +39,50 @@ class _EmptyPage(_Retryable):
     """HTTP 200 with no entries where entries were expected: arXiv's flaky empty page, or a true miss."""
 
 
+class ArxivSession(requests.Session):
+    """The HTTP under `arxiv.Client`: gate, timeout, User-Agent and status checks on every request.
+    `requests_made` counts every request sent, retries included."""
+
+    def __init__(self, gate: ArxivGate, *, user_agent: str, timeout: float, max_wait: float):
+        super().__init__()
+        self.gate, self.user_agent, self.timeout, self.max_wait = gate, user_agent, timeout, max_wait
+        self.requests_made = 0
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
+        headers = {k: v for k, v in (kwargs.get("headers") or {}).items() if str(k).lower() != "user-agent"}
+        kwargs["headers"] = {**headers, "User-Agent": self.user_agent}
+        kwargs["timeout"] = self.timeout
+        with self.gate.slot():
+            self.requests_made += 1
+            try:
+                response = super().request(method, url, *args, **kwargs)
+            except requests.Timeout as exc:
+                raise _Retryable(f"arXiv did not answer within {self.timeout:g} s") from exc
+            except requests.RequestException as exc:
+                raise _Retryable(f"connection to arXiv failed: {exc.__class__.__name__}") from exc
+        _check(response, self.max_wait)
+        return response
+
+
+def _check(resp: requests.Response, max_wait: float) -> None:
+    status = resp.status_code
+    if status == 429 or status >= 500:
+        retry_after = _retry_after(resp.headers.get("Retry-After"))
+        if retry_after is not None and retry_after > max_wait:
+            # Longer than a short retry should block: hand over to the job's long retry.
+            raise TransientError(f"arXiv answered HTTP {status}.", retry_after=retry_after)
+        raise _Retryable(f"arXiv answered HTTP {status}: {resp.text[:200].strip()}", retry_after)
+    if status == 400:
+        raise InputError(
+            f"arXiv rejected the request (HTTP 400): {_error_text(resp)}",
+            fix="Check the arXiv ids / query; malformed ids must be fixed, retrying will not help.",
+        )
+    if status != 200:
+        raise PermanentError(f"arXiv answered HTTP {status}: {resp.text[:200].strip()}")
+
+
 class ArxivClient:
-    """Sends arXiv API requests. `requests_made` counts every HTTP request, retries included."""
+    """Sends arXiv API queries. `requests_made` counts every HTTP request, retries included."""
 
     def __init__(
         self,
@@ -58,16 +96,16 @@ class ArxivClient:
         max_wait: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
     ):
-        self.api_url = api_url
-        self.gate = gate
-        self.timeout = timeout
         self.short_retries = short_retries
         self.backoff_base = backoff_base
         self.max_wait = max_wait
-        self.requests_made = 0
         self._sleep = sleep
-        self._session = requests.Session()
-        self._session.headers["User-Agent"] = user_agent
+        self.api_url = api_url
+        self.session = ArxivSession(gate, user_agent=user_agent, timeout=timeout, max_wait=max_wait)
+
+    @property
+    def requests_made(self) -> int:
+        return self.session.requests_made
 
     def query(
         self,
@@ -77,34 +115,45 @@ class ArxivClient:
         max_results: int,
         expect_results: bool,
         empty_attempts: int | None = None,
-    ) -> FeedPage:
-        """One page (start=0). With `expect_results`, an empty page is asked again (up to `empty_attempts`
-        times in all, default the whole short budget) before it is believed."""
-        params = {
-            "search_query": search_query,
-            "id_list": ",".join(id_list or []),
-            "start": "0",
-            "max_results": str(min(max_results, MAX_PAGE)),
-        }
+    ) -> list[arxiv.Result]:
+        """The results of one query (one page). With `expect_results`, an empty page is asked again (up to
+        `empty_attempts` times in all, default the whole short budget) before it is believed."""
+        search = arxiv.Search(query=search_query, id_list=list(id_list or []), max_results=min(max_results, MAX_PAGE))
         try:
             for attempt in self._retrying(empty_attempts):
                 with attempt:
-                    return self._attempt(params, expect_results)
+                    return self._attempt(search, expect_results)
         except RetryError as exc:
             last = exc.last_attempt.exception()
             if isinstance(last, _EmptyPage):
-                return FeedPage()  # asked again and again: the ids/titles are really not there
+                return []  # asked again and again: the ids/titles are really not there
             raise _transient(last) from last
         raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
-        self._session.close()
+        self.session.close()
+
+    def _package_client(self, page_size: int) -> arxiv.Client:
+        """A package client for one query (its page size is the query's `max_results`), on our session."""
+        client = arxiv.Client(page_size=page_size, delay_seconds=0, num_retries=0)
+        client.query_url_format = self.api_url + "?{}"  # a documented attribute: tests and mirrors use it
+        client._session = self.session  # its HTTP goes through our seam (see above)
+        return client
+
+    def _attempt(self, search: arxiv.Search, expect_results: bool) -> list[arxiv.Result]:
+        try:
+            results = list(self._package_client(search.max_results or MAX_PAGE).results(search))
+        except arxiv.UnexpectedEmptyPageError as exc:  # a later page came back empty: ask the whole query again
+            raise _Retryable("arXiv sent an empty page") from exc
+        if expect_results and not results:
+            raise _EmptyPage("arXiv sent an empty page")
+        return results
 
     def _retrying(self, empty_attempts: int | None) -> Retrying:
         empties = [0]
 
-        def stop(state) -> bool:
-            if isinstance(state.outcome.exception(), _EmptyPage):
+        def stop(state: RetryCallState) -> bool:
+            if state.outcome is not None and isinstance(state.outcome.exception(), _EmptyPage):
                 empties[0] += 1
                 if empty_attempts is not None and empties[0] >= empty_attempts:
                     return True
@@ -112,51 +161,12 @@ class ArxivClient:
 
         backoff = wait_exponential_jitter(multiplier=self.backoff_base, max=self.max_wait, jitter=self.backoff_base)
 
-        def wait(state) -> float:
-            exc = state.outcome.exception()
-            if getattr(exc, "retry_after", None) is not None:
-                return exc.retry_after
-            return backoff(state)
+        def wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome is not None else None
+            retry_after = getattr(exc, "retry_after", None)
+            return float(retry_after) if retry_after is not None else float(backoff(state))
 
-        return Retrying(
-            stop=stop,
-            wait=wait,
-            retry=retry_if_exception_type(_Retryable),
-            sleep=self._sleep,
-        )
-
-    def _attempt(self, params: dict[str, str], expect_results: bool) -> FeedPage:
-        with self.gate.slot():
-            self.requests_made += 1
-            try:
-                resp = self._session.post(self.api_url, data=params, timeout=self.timeout)
-            except requests.Timeout as exc:
-                raise _Retryable(f"arXiv did not answer within {self.timeout} s") from exc
-            except requests.RequestException as exc:
-                raise _Retryable(f"connection to arXiv failed: {exc.__class__.__name__}") from exc
-        return self._check(resp, expect_results)
-
-    def _check(self, resp: requests.Response, expect_results: bool) -> FeedPage:
-        status = resp.status_code
-        if status == 429 or status >= 500:
-            retry_after = _retry_after(resp.headers.get("Retry-After"))
-            if retry_after is not None and retry_after > self.max_wait:
-                # Longer than a short retry should block: hand over to the job's long retry.
-                raise TransientError(f"arXiv answered HTTP {status}.", retry_after=retry_after)
-            raise _Retryable(f"arXiv answered HTTP {status}: {resp.text[:200].strip()}", retry_after)
-        if status == 400:
-            raise InputError(
-                f"arXiv rejected the request (HTTP 400): {_error_text(resp)}",
-                fix="Check the arXiv ids / query; malformed ids must be fixed, retrying will not help.",
-            )
-        if status != 200:
-            raise PermanentError(f"arXiv answered HTTP {status}: {resp.text[:200].strip()}")
-        feed = _feed.parse(resp.content)
-        if feed.malformed:
-            raise _Retryable(f"arXiv sent an unreadable feed: {feed.error}")
-        if expect_results and not feed.results:
-            raise _EmptyPage("arXiv sent an empty page")
-        return FeedPage(feed.results, feed.header.total_results)
+        return Retrying(stop=stop, wait=wait, retry=retry_if_exception_type(_Retryable), sleep=self._sleep)
 
 
 def _transient(exc: BaseException | None) -> TransientError:
@@ -190,7 +200,7 @@ def _error_text(resp: requests.Response) -> str:
     """arXiv's 400 answers are an Atom feed whose one entry's summary says what was wrong."""
     try:
         root = etree.fromstring(resp.content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
-        summary = root.findtext("atom:entry/atom:summary", namespaces=_feed._NS)
+        summary = root.findtext("atom:entry/atom:summary", namespaces=ATOM)
     except (etree.XMLSyntaxError, ValueError):
         summary = None
     return (summary or resp.text[:300]).strip() or "no details"

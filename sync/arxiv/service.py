@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import arxiv
+
 from paperdrop.sync.arxiv import queries
 from paperdrop.sync.arxiv.client import ArxivClient
 from paperdrop.sync.arxiv.gate import ArxivGate
@@ -19,7 +21,7 @@ from paperdrop.sync.text import normalize_title
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 DEFAULT_USER_AGENT = "PaperDrop/0.1 (+https://github.com/paperdrop/paperdrop)"
-ID_BATCH = 100  # longer id lists make GET URLs too long (414); shared/REFERENCE.md
+ID_BATCH = 100  # longer id lists make GET URLs too long (414); docs/reference.md
 TITLE_BATCH = 15  # titles OR-ed into one search request
 RESULTS_PER_TITLE = 10  # room for near-miss titles next to the right one in a batched answer
 REASK_ATTEMPTS = 2  # a missing id is asked again once before it is declared unknown
@@ -90,26 +92,25 @@ class ArxivService:
         return results
 
     def _fetch_batch(self, batch: list[str]) -> dict[str, PaperRecord]:
-        page = self.client.query(id_list=batch, max_results=len(batch), expect_results=True)
-        found = _records_by_id(page.results)
+        found = _records_by_id(self.client.query(id_list=batch, max_results=len(batch), expect_results=True))
         missing = [i for i in batch if i not in found]
         if missing and found:
-            # arXiv sometimes drops entries: ask again before declaring an id unknown (REFERENCE.md).
+            # arXiv sometimes drops entries: ask again before declaring an id unknown (docs/reference.md).
             again = self.client.query(
                 id_list=missing, max_results=len(missing), expect_results=True, empty_attempts=REASK_ATTEMPTS
             )
-            found.update(_records_by_id(again.results))
+            found.update(_records_by_id(again))
         return {i: found[i] for i in batch if i in found}
 
     def _search_into(self, pool: dict[str, PaperRecord], clauses: list[str]) -> None:
         for start in range(0, len(clauses), self.title_batch):
             batch = clauses[start : start + self.title_batch]
-            page = self.client.query(
+            results = self.client.query(
                 search_query=queries.join_any(batch),
                 max_results=RESULTS_PER_TITLE * len(batch),
                 expect_results=True,
             )
-            for paper in _records_by_id(page.results).values():
+            for paper in _records_by_id(results).values():
                 pool.setdefault(paper.arxiv_id, paper)
 
 
@@ -132,8 +133,8 @@ def _validated_ids(ids: list[str]) -> list[str]:
     return list(dict.fromkeys(p.id for _, p in parsed if p is not None))
 
 
-def _records_by_id(results) -> dict[str, PaperRecord]:
-    records = {}
+def _records_by_id(results: list[arxiv.Result]) -> dict[str, PaperRecord]:
+    records: dict[str, PaperRecord] = {}
     for result in results:
         try:
             record = to_paper_record(result)
