@@ -1,7 +1,7 @@
 """Benchmark: adding papers to a 20,000-entry .bib file with BibtexSink vs. "parse, add, write back".
 
 Run: .venv/bin/python bench/bench_bibtex.py [--entries 20000] [--repeat 5]
-Targets (issue 5): add 1 paper < 100 ms, add 50 papers < 300 ms. The baseline parses the whole file with
+Targets: add 1 paper < 100 ms, add 50 papers < 300 ms. The baseline parses the whole file with
 bibtexparser 1.x, appends the entries and writes the file back, measured in the same run.
 """
 

@@ -1,4 +1,4 @@
-"""Library page server time at 10,000 papers (issue 7: target < 150 ms per page).
+"""Library page server time at 10,000 papers (target: < 150 ms per page).
 
 Run: .venv/bin/python bench/bench_dashboard.py [--papers 10000] [--runs 30]
 

@@ -17,7 +17,7 @@ if (typeof importScripts === 'function') {
   // way to fire chrome.commands / chrome.contextMenus events from a script.
   PD.actions = actions;
 
-  // Keep the token out of content scripts' reach (REFERENCE.md "Browser extension"); only Chromium
+  // Keep the token out of content scripts' reach (docs/reference.md "Browser extension"); only Chromium
   // and only some storage areas support it, and trusted-only is already the default elsewhere.
   try {
     ext.storage.local.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })?.catch?.(() => undefined);

@@ -1,6 +1,6 @@
 """arXiv identifiers: validation and normalization, done locally before any request.
 
-One malformed id makes a whole arXiv `id_list` request fail with HTTP 400 (shared/REFERENCE.md), so every
+One malformed id makes a whole arXiv `id_list` request fail with HTTP 400 (docs/reference.md), so every
 id is checked here first.
 """
 
@@ -43,10 +43,6 @@ def normalize_arxiv_id(value: str) -> str | None:
     """The unversioned id named by `value`, or None when it is not a well-formed arXiv id."""
     parsed = parse_arxiv_id(value)
     return parsed.id if parsed else None
-
-
-def is_valid_arxiv_id(value: str) -> bool:
-    return parse_arxiv_id(value) is not None
 
 
 def arxiv_doi(arxiv_id: str) -> str:

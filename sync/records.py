@@ -1,7 +1,6 @@
 """Plain data passed between the server and the integrations: clips, papers, deliveries.
 
-These are the only types that cross the `server/` ↔ `sync/` boundary. All are JSON-serializable through
-`to_dict()` / `from_dict()` so the server can persist them as they are.
+These are the only types that cross the `server/` ↔ `sync/` boundary.
 """
 
 from __future__ import annotations
@@ -24,9 +23,6 @@ class ClipInput:
     source_site: str | None = None
     # Site extras: upvotes (int), github (url), project_page (url), published_at, submitted_by, ...
     extra: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v not in (None, [], {})}
 
 
 @dataclass
@@ -53,14 +49,6 @@ class PaperRecord:
         data["published"] = self.published.isoformat()
         data["updated"] = self.updated.isoformat()
         return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> PaperRecord:
-        values = dict(data)
-        for key in ("published", "updated"):
-            if isinstance(values.get(key), str):
-                values[key] = datetime.fromisoformat(values[key])
-        return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
 
 
 @dataclass
@@ -116,13 +104,16 @@ class DeliveryRequest:
     update: bool = False
 
 
+DeliveryStatus = Literal["delivered", "retry", "failed"]
+
+
 @dataclass
 class DeliveryOutcome:
     """What happened to one request. `retry` carries `error` and maybe `retry_after` (seconds);
     `failed` is permanent for this paper; `delivered` may say `already_present` when the sink already had it."""
 
     delivery_id: int
-    status: Literal["delivered", "retry", "failed"]
+    status: DeliveryStatus
     remote_key: str | None = None
     remote_version: int | None = None
     already_present: bool = False
@@ -135,10 +126,7 @@ class TargetStatus:
     """Reachability of a target, safe to show: never contains secrets."""
 
     spec: str
-    kind: Literal["zotero", "bibtex"]
+    kind: str  # a key of sync.targets.KINDS
     reachable: bool
     message: str
     fix: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)

@@ -1,4 +1,4 @@
-"""The dashboard (issue 7): server-rendered pages to see, review, import and fix the library in a browser."""
+"""The dashboard: server-rendered pages to see, review, import and fix the library in a browser."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def init_app(app: Flask) -> None:
         SESSION_COOKIE_NAME="paperdrop_session",
         SESSION_COOKIE_HTTPONLY=True,
         # Strict: a request started by another site never carries the session (with the CSRF token, the
-        # second guard against any web page posting to localhost; issue 7).
+        # second guard against any web page posting to localhost).
         SESSION_COOKIE_SAMESITE="Strict",
         PERMANENT_SESSION_LIFETIME=timedelta(days=SESSION_DAYS),
     )

@@ -23,7 +23,7 @@ PASTE_MAX_BYTES = 5_000_000
 JSON_ENDPOINTS = {"dashboard.import_progress"}
 
 # Pages render only our own markup: no inline script, no framing, forms post only to us. Titles and abstracts
-# come from the web, so even an escaping mistake could not run a script (issue 7).
+# come from the web, so even an escaping mistake could not run a script.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "

@@ -1,7 +1,7 @@
 """The one gate every arXiv request of a deployment passes through: a cross-process lock plus shared pacing.
 
 arXiv's terms of use ask for at most one request every 3 seconds and one connection at a time, for all
-machines of a deployment together (shared/REFERENCE.md, "Terms of use"). Every worker process of one
+machines of a deployment together (docs/reference.md, "Terms of use"). Every worker process of one
 deployment shares `state_dir`, so a file lock there serializes the requests and a timestamp file there keeps
 the pace across processes.
 """

@@ -1,6 +1,6 @@
 """Scoring arXiv candidates against what a digest showed, and deciding when a match is certain.
 
-Precision before recall (shared/DESIGN.md, "Never write a wrong paper"): a candidate is accepted only when
+Precision before recall (docs/design.md, "Never write a wrong paper"): a candidate is accepted only when
 the evidence confirms it and no other candidate is also confirmed; everything doubtful goes to review.
 """
 

@@ -1,7 +1,7 @@
 """Titles and abstracts turned into arXiv search clauses that cannot trip the query language's traps.
 
 In a query an unquoted hyphen acts as NOT, a colon inside a term gives HTTP 400 and TeX or `$…$` math
-matches nothing (shared/REFERENCE.md, "Traps in titles used as queries"): every clause here is built from
+matches nothing (docs/reference.md, "Traps in titles used as queries"): every clause here is built from
 plain lower-case ASCII words and quoted, so none of those characters reach arXiv.
 """
 

@@ -34,7 +34,7 @@ def to_paper_record(result: arxiv.Result) -> PaperRecord:
     )
 
 
-TRACKED_FIELDS = ("version", "doi", "journal_ref")  # a change re-queues deliveries as updates (issue 3)
+TRACKED_FIELDS = ("version", "doi", "journal_ref")  # a change re-queues deliveries as updates
 
 
 def paper_changes(old: PaperRecord, new: PaperRecord) -> dict[str, tuple[object, object]]:

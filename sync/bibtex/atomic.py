@@ -1,6 +1,6 @@
 """Reading a .bib file as a snapshot and replacing it atomically: temp file, fsync, rename, same permissions.
 
-DESIGN.md "The user's files are sacred": writes are atomic under a file lock, and a file changed by someone
+docs/design.md "The user's files are sacred": writes are atomic under a file lock, and a file changed by someone
 else meanwhile is re-read, not overwritten. The rename swaps the inode, so the lock is a separate file.
 """
 

@@ -1,6 +1,6 @@
 """What makes two BibTeX entries the same paper: arXiv id, publisher DOI, normalized title.
 
-DESIGN.md "Exactly once": dedupe by arXiv id (eprint, arXiv URL, 10.48550 DOI), publisher DOI and normalized
+docs/design.md "Exactly once": dedupe by arXiv id (eprint, arXiv URL, 10.48550 DOI), publisher DOI and normalized
 title against the file as it is now, whoever wrote the entry. Identifiers are plain strings
 (`arxiv:<id>`, `doi:<lower-case doi>`, `title:<normalized>`) so the index can store them in one column.
 """

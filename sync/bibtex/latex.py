@@ -1,6 +1,6 @@
 """TeX-safe field text: titles keep their TeX, capitals are brace-protected, stray specials are escaped.
 
-DESIGN.md "Formats": titles keep their TeX; capitals and acronyms are protected word by word with braces;
+docs/design.md "Formats": titles keep their TeX; capitals and acronyms are protected word by word with braces;
 special characters are escaped so the file always parses. BibTeX counts every brace (escaped or not) when it
 reads a braced value, so an unbalanced brace cannot be escaped with a backslash: it is spelled as a command.
 """
@@ -8,6 +8,7 @@ reads a braced value, so an unbalanced brace cannot be escaped with a backslash:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # `$$...$$` or `$...$`, not preceded by a backslash (`\$` is a literal dollar).
 _MATH = re.compile(r"(?<!\\)\$\$.+?(?<!\\)\$\$|(?<!\\)\$.+?(?<!\\)\$", re.DOTALL)
@@ -75,7 +76,7 @@ def _collapse(text: str) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
 
 
-def _map_segments(text: str, on_text, on_math) -> str:
+def _map_segments(text: str, on_text: Callable[[str], str], on_math: Callable[[str], str]) -> str:
     """Apply `on_text` to the text between math spans and `on_math` to each `$...$` span."""
     out, pos = [], 0
     for match in _MATH.finditer(text):
@@ -110,7 +111,10 @@ def _protect_word(word: str) -> str:
         return word
     if "\\" in word or "{" in word or "}" in word:
         return _escape_text(word)  # hand-written TeX: leave its grouping alone
-    lead, core, trail = _WORD.match(word).groups()
+    match = _WORD.match(word)
+    if match is None:  # pragma: no cover - the pattern matches every string
+        return _escape_text(word)
+    lead, core, trail = match.groups()
     if not any(char.isupper() for char in core):
         return _escape_text(word)
     return _escape_text(lead) + "{" + _escape_text(core) + "}" + _escape_text(trail)

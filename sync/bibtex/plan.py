@@ -41,7 +41,8 @@ class _Taken:
     starting with it in one query, so a crowded base costs one query, not one per suffix."""
 
     def __init__(self, index: BibIndex):
-        self.index, self.batch = index, set()
+        self.index = index
+        self.batch: set[str] = set()
         self._loaded_prefixes: list[str] = []
         self._file_keys: set[str] = set()
 
@@ -56,7 +57,7 @@ class _Taken:
 
 
 def plan_delivery(requests: list[DeliveryRequest], index: BibIndex, data: bytes, options: BibtexOptions) -> Plan:
-    taken, batch_idents = _Taken(index), {}
+    taken, batch_idents = _Taken(index), dict[str, str]()
     outcomes: dict[int, DeliveryOutcome] = {}
     drafts: list[_Draft] = []
     for request in requests:
@@ -74,7 +75,9 @@ def plan_delivery(requests: list[DeliveryRequest], index: BibIndex, data: bytes,
     return plan
 
 
-def _decide(request, index, taken, batch_idents, options) -> _Draft | DeliveryOutcome:
+def _decide(
+    request: DeliveryRequest, index: BibIndex, taken: _Taken, batch_idents: dict[str, str], options: BibtexOptions
+) -> _Draft | DeliveryOutcome:
     paper, key = request.paper, request.remote_key
     if request.update and key and key.lower() not in taken.batch:
         span = index.span_of(key)
@@ -137,21 +140,21 @@ def _render(drafts: list[_Draft], data: bytes, index: BibIndex, outcomes: dict[i
 def _update_allowed(draft: _Draft, data: bytes, index: BibIndex) -> bool:
     """Only PaperDrop's own entries, untouched since PaperDrop wrote them, are rewritten (and only if the
     text really changes); a person's edit always wins."""
+    assert draft.span is not None
     start, stop = draft.span
     current = data[start:stop]
     return index.owned_hash(draft.key) == text_hash(current) and current != draft.text
 
 
 def _assemble(plan: Plan, drafts: list[_Draft], data: bytes) -> None:
-    updates = sorted((d for d in drafts if d.span is not None), key=lambda d: d.span[0])
+    spans = sorted(((d.span, d) for d in drafts if d.span is not None), key=lambda pair: pair[0])
     additions = [d for d in drafts if d.span is None]
     pieces, pos = [], 0
-    for draft in updates:
-        start, stop = draft.span
+    for (start, stop), draft in spans:
         pieces += [data[pos:start], draft.text]
         pos = stop
         plan.replaced.append((draft.key, start, stop, len(draft.text), paper_identifier_set(draft)))
-    body = b"".join([*pieces, data[pos:]]) if updates else data  # appends alone copy the file once
+    body = b"".join([*pieces, data[pos:]]) if spans else data  # appends alone copy the file once
     newline = b"\r\n" if b"\r\n" in data[:65536] else b"\n"
     out = [body]
     length = len(body)

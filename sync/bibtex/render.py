@@ -18,7 +18,7 @@ from paperdrop.sync.errors import ConfigurationError, PermanentError
 from paperdrop.sync.ids import abs_url, arxiv_doi
 from paperdrop.sync.records import ClipContext, PaperRecord
 
-# DESIGN.md "Formats": these fields work for both BibTeX and biblatex.
+# docs/design.md "Formats": these fields work for both BibTeX and biblatex.
 FIELD_ORDER = [
     "title", "author", "year", "eprint", "archivePrefix", "primaryClass", "doi", "url",
     "abstract", "keywords", "note", "addendum",
@@ -128,7 +128,8 @@ def _parse(text: str) -> list[dict[str, str]]:
     parser = _parser()
     parser.bib_database = BibDatabase()  # reused parser, fresh result (its parse actions read this attribute)
     try:
-        return parser.parse(text).entries
+        entries: list[dict[str, str]] = parser.parse(text).entries
+        return entries
     except Exception:  # noqa: BLE001 - bibtexparser raises pyparsing internals on broken input
         return []
 

@@ -1,6 +1,6 @@
 """A fast, tolerant scanner of .bib bytes: entry boundaries, keys and a few fields, never a full parse.
 
-bibtexparser 1.x needs ~25 s for 20,000 entries (shared/REFERENCE.md), too slow for every outside edit.
+bibtexparser 1.x needs ~25 s for 20,000 entries (docs/reference.md), too slow for every outside edit.
 This scanner only finds what dedupe and key uniqueness need. It works on bytes, so offsets are byte offsets
 and any encoding whose ASCII bytes mean ASCII (UTF-8, Latin-1) is read without decoding the file.
 """
@@ -69,8 +69,8 @@ def _scan_entry(data: bytes, match: re.Match[bytes]) -> tuple[ScannedEntry | Non
     if kind in NOT_ENTRIES:
         return None, close if close is not None else body_start
     broken = close is None
-    end = limit if broken else close
-    body_end = end if broken else end - 1
+    end = limit if close is None else close
+    body_end = end if close is None else end - 1
     key, fields = _parse_body(data, body_start, body_end)
     if not key:
         return None, end

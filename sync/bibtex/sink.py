@@ -140,24 +140,24 @@ class BibtexSink:
             os.close(fd)
             os.unlink(name)
         except OSError as exc:
-            return (
-                self._translate(exc)
-                if exc.errno in _SETUP_ERRNOS
-                else ConfigurationError(
-                    f"Cannot create files beside {self.path}: {exc.strerror or exc}.",
-                    fix="Check the directory's permissions, or choose another location.",
-                )
+            if exc.errno in _SETUP_ERRNOS:
+                return self._setup_error(exc)
+            return ConfigurationError(
+                f"Cannot create files beside {self.path}: {exc.strerror or exc}.",
+                fix="Check the directory's permissions, or choose another location.",
             )
         return None
 
     def _translate(self, exc: OSError) -> ConfigurationError | TransientError:
-        where = exc.filename or self.path
         if exc.errno in _SETUP_ERRNOS:
-            return ConfigurationError(
-                f"Cannot write BibTeX target {self.spec}: {exc.strerror} ({where}).",
-                fix="Check the path, its permissions and the free disk space, then retry.",
-            )
+            return self._setup_error(exc)
         return TransientError(f"Writing {self.path} failed: {exc.strerror or exc}; will retry.")
+
+    def _setup_error(self, exc: OSError) -> ConfigurationError:
+        return ConfigurationError(
+            f"Cannot write BibTeX target {self.spec}: {exc.strerror} ({exc.filename or self.path}).",
+            fix="Check the path, its permissions and the free disk space, then retry.",
+        )
 
 
 def _is_writable_file(path: Path) -> bool:

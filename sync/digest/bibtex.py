@@ -2,7 +2,7 @@
 
 A tolerant brace-aware scan instead of bibtexparser 1.x: its pyparsing grammar emits warnings on import
 of every parser (an error under our warnings policy) and it needs ~25 s for 20,000 entries
-(shared/REFERENCE.md, pyzotero section); a digest import only needs a few fields.
+(docs/reference.md, pyzotero section); a digest import only needs a few fields.
 """
 
 from __future__ import annotations
@@ -92,8 +92,10 @@ def _value(body: str, pos: int) -> tuple[str, int]:
         end = body.find('"', pos + 1)
         end = len(body) if end < 0 else end
         return body[pos + 1 : end], end + 1
-    match = re.match(r"[^,}]*", body[pos:])
-    return match.group(0), pos + match.end()
+    end = pos
+    while end < len(body) and body[end] not in ",}":
+        end += 1
+    return body[pos:end], end
 
 
 def _matching_close(text: str, open_pos: int) -> int:

@@ -6,14 +6,14 @@ import json
 import re
 from typing import Any
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from paperdrop.sync.digest.text import find_ids
 from paperdrop.sync.ids import normalize_arxiv_id
 from paperdrop.sync.records import ClipInput
 from paperdrop.sync.text import collapse_whitespace
 
-HF_PROPS = '[data-target="DailyPapers"][data-props]'  # shared/REFERENCE.md, "Digest pages"
+HF_PROPS = '[data-target="DailyPapers"][data-props]'  # docs/reference.md, "Digest pages"
 
 
 def looks_like_html(text: str) -> bool:
@@ -35,13 +35,13 @@ def _hf_daily(soup: BeautifulSoup) -> list[ClipInput]:
     if node is None:
         return []
     try:
-        props = json.loads(node["data-props"])
+        props = json.loads(_attr(node, "data-props"))
     except (ValueError, TypeError):
         return []
     return [clip for entry in _hf_entries(props) if (clip := _hf_clip(entry))]
 
 
-def _hf_entries(data: Any) -> list[dict]:
+def _hf_entries(data: Any) -> list[dict[str, Any]]:
     """Every object with a `paper` carrying an id, wherever the page nests the list."""
     if isinstance(data, dict):
         if isinstance(data.get("paper"), dict) and data["paper"].get("id"):
@@ -52,7 +52,7 @@ def _hf_entries(data: Any) -> list[dict]:
     return []
 
 
-def _hf_clip(entry: dict) -> ClipInput | None:
+def _hf_clip(entry: dict[str, Any]) -> ClipInput | None:
     paper = entry["paper"]
     arxiv_id = normalize_arxiv_id(str(paper.get("id", "")))
     if not arxiv_id:
@@ -85,7 +85,7 @@ def _arxiv_listing(soup: BeautifulSoup) -> list[ClipInput]:
     clips = []
     for dt in soup.select("dl#articles dt, dl dt"):
         link = dt.select_one('a[title="Abstract"]') or dt.find("a", href=re.compile(r"/abs/"))
-        arxiv_id = normalize_arxiv_id(re.sub(r"^.*?/abs/", "", link["href"])) if link else None
+        arxiv_id = normalize_arxiv_id(re.sub(r"^.*?/abs/", "", _attr(link, "href"))) if link else None
         dd = dt.find_next_sibling("dd")
         if not arxiv_id or dd is None:
             continue
@@ -111,18 +111,18 @@ def _listing_clip(arxiv_id: str, dd: Any) -> ClipInput:
 
 
 def _arxiv_abs(soup: BeautifulSoup) -> list[ClipInput]:
-    meta = {}
+    meta: dict[str, list[str]] = {}
     for tag in soup.find_all("meta", attrs={"name": re.compile(r"^citation_")}):
-        meta.setdefault(tag["name"], []).append(collapse_whitespace(tag.get("content")))
+        meta.setdefault(_attr(tag, "name"), []).append(collapse_whitespace(_attr(tag, "content")))
     arxiv_id = normalize_arxiv_id((meta.get("citation_arxiv_id") or [""])[0])
     if not arxiv_id:
         return []
     return [
         ClipInput(
             arxiv_id=arxiv_id,
-            title=(meta.get("citation_title") or [None])[0],
+            title=(meta.get("citation_title") or [""])[0] or None,
             url=f"https://arxiv.org/abs/{arxiv_id}",
-            abstract=(meta.get("citation_abstract") or [None])[0],
+            abstract=(meta.get("citation_abstract") or [""])[0] or None,
             authors=[_first_last(a) for a in meta.get("citation_author", [])],
             source_site="arxiv.org",
         )
@@ -130,7 +130,7 @@ def _arxiv_abs(soup: BeautifulSoup) -> list[ClipInput]:
 
 
 def _any_links(soup: BeautifulSoup) -> list[ClipInput]:
-    hrefs = " ".join(a.get("href", "") for a in soup.find_all("a"))
+    hrefs = " ".join(_attr(a, "href") for a in soup.find_all("a"))
     ids = find_ids(hrefs + "\n" + soup.get_text(" "))
     return [ClipInput(arxiv_id=i, url=f"https://arxiv.org/abs/{i}") for i in ids]
 
@@ -147,3 +147,11 @@ def _text(node: Any, prefix: str = "") -> str | None:
 def _first_last(name: str) -> str:
     last, sep, first = name.partition(",")
     return f"{first.strip()} {last.strip()}".strip() if sep else name
+
+
+def _attr(tag: Tag, name: str) -> str:
+    """An attribute as one string ("" when absent); bs4 gives multi-valued attributes as lists."""
+    value = tag.get(name)
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else " ".join(value)

@@ -20,7 +20,7 @@ from paperdrop.sync.errors import ConfigurationError, PermanentError, TransientE
 from paperdrop.sync.zotero.config import KEYS_PAGE, ZoteroConfig
 from paperdrop.sync.zotero.transport import Throttled, ThrottleTransport
 
-MAX_OBJECTS_PER_WRITE = 50  # more gets HTTP 413 (REFERENCE.md "Writes")
+MAX_OBJECTS_PER_WRITE = 50  # more gets HTTP 413 (docs/reference.md "Writes")
 MAX_KEYS_PER_READ = 50  # itemKey=A,B,... takes at most 50 keys
 
 
@@ -54,37 +54,44 @@ class ZoteroClient:
         with self._call("checking the API key"):
             response = self._http.get(f"{self._zot.endpoint}/keys/current", headers=self._zot.default_headers())
             response.raise_for_status()
-            return response.json()
+            info: dict[str, Any] = response.json()
+            return info
 
     def top_item_versions(self, since: int) -> tuple[dict[str, int], int]:
         """Keys and versions of top-level items changed after `since` (trash included), and the library
         version they are current at."""
         with self._call("reading the library's item versions"):
-            versions = self._zot.top(since=since, format="versions", limit=None, includeTrashed=1)
-            return versions, int(self._zot.request.headers.get("last-modified-version", 0))
+            versions: dict[str, int] = self._zot.top(since=since, format="versions", limit=None, includeTrashed=1)
+            response = self._zot.request
+            return versions, int(response.headers.get("last-modified-version", 0) if response is not None else 0)
 
     def items_by_key(self, keys: list[str]) -> list[dict[str, Any]]:
         with self._call("reading items"):
-            return self._zot.items(itemKey=",".join(keys), limit=len(keys), includeTrashed=1)
+            items: list[dict[str, Any]] = self._zot.items(itemKey=",".join(keys), limit=len(keys), includeTrashed=1)
+            return items
 
     def deleted_since(self, since: int) -> dict[str, list[str]]:
         with self._call("reading deleted objects"):
-            return self._zot.deleted(since=since)
+            deleted: dict[str, list[str]] = self._zot.deleted(since=since)
+            return deleted
 
     def all_collections(self) -> list[dict[str, Any]]:
         with self._call("reading collections"):
-            return self._zot.everything(self._zot.collections(limit=100))
+            collections: list[dict[str, Any]] = self._zot.everything(self._zot.collections(limit=100))
+            return collections
 
     # -- writes ------------------------------------------------------------------------------------
     def write_items(self, objects: list[dict[str, Any]]) -> dict[str, Any]:
         """POST up to 50 items (creates with `version: 0`, partial updates with their version) and return
         Zotero's per-object answer `{successful, success, unchanged, failed}`."""
         with self._call("writing items"):
-            return self._zot.create_items(objects)
+            answer: dict[str, Any] = self._zot.create_items(objects)
+            return answer
 
     def write_collections(self, objects: list[dict[str, Any]]) -> dict[str, Any]:
         with self._call("creating collections"):
-            return self._zot.create_collections(objects)
+            answer: dict[str, Any] = self._zot.create_collections(objects)
+            return answer
 
     # -- plumbing ----------------------------------------------------------------------------------
     def raise_if_backing_off(self) -> None:
@@ -114,7 +121,7 @@ class ZoteroClient:
         return translate_error(exc, doing, self.config)
 
 
-# pyzotero's exception class -> what PaperDrop does about it (REFERENCE.md "pyzotero 1.16").
+# pyzotero's exception class -> what PaperDrop does about it (docs/reference.md "pyzotero 1.16").
 _TRANSIENT = (
     ze.PreConditionFailedError,
     ze.ConflictError,

@@ -20,11 +20,6 @@ class ZoteroConfig:
     api_url: str = DEFAULT_API_URL
 
     @property
-    def prefix(self) -> str:
-        """The library's path prefix in the Web API: `/users/<id>` or `/groups/<id>`."""
-        return f"/{self.library_type}s/{self.library_id}"
-
-    @property
     def label(self) -> str:
         return f"Zotero {self.library_type} library {self.library_id}"
 

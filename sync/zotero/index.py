@@ -1,6 +1,6 @@
 """The local index of the library by arXiv id and DOI, kept current with `?since=<version>` syncs.
 
-The Web API cannot search by arXiv id, DOI or URL (`q` only sees titles, creators and year; REFERENCE.md),
+The Web API cannot search by arXiv id, DOI or URL (`q` only sees titles, creators and year; docs/reference.md),
 so PaperDrop mirrors just enough of every top-level item to recognise a paper that is already there,
 whoever added it (by hand, the Zotero Connector, an earlier install).
 """
@@ -86,6 +86,3 @@ class LibraryIndex:
             if item.key == prefer_key:
                 return item
         return matches[0] if matches else None
-
-    def get(self, key: str) -> IndexedItem | None:
-        return self._state.get_item(key)

@@ -1,4 +1,4 @@
-"""Zotero objects for a paper, as Zotero's own arXiv translator makes them (DESIGN.md "Formats").
+"""Zotero objects for a paper, as Zotero's own arXiv translator makes them (docs/design.md "Formats").
 
 A `preprint` parent with the translator's fields, tags from categories and the target collection; a child
 note with the arXiv comment and where the paper was found; the PDF as a linked-URL attachment. Child keys are

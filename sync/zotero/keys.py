@@ -1,6 +1,6 @@
 """Zotero object keys: random ones for new items, derived ones for children and collections.
 
-Zotero accepts client-made keys of 8 characters from its own alphabet (shared/REFERENCE.md, "Idempotent
+Zotero accepts client-made keys of 8 characters from its own alphabet (docs/reference.md, "Idempotent
 creation"). A key sent with `"version": 0` turns a repeated create into a per-object 412 instead of a
 duplicate, so every object PaperDrop creates carries a key that a retry reproduces exactly.
 """
@@ -36,4 +36,4 @@ def derived_key(*parts: str) -> str:
 
 
 def is_key(value: str | None) -> bool:
-    return bool(value) and bool(_KEY_RE.match(value))
+    return value is not None and bool(_KEY_RE.match(value))

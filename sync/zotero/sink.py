@@ -19,7 +19,7 @@ from filelock import FileLock
 from filelock import Timeout as LockTimeout
 
 from paperdrop.sync.errors import ConfigurationError, PermanentError, TransientError
-from paperdrop.sync.records import DeliveryOutcome, DeliveryRequest, TargetStatus
+from paperdrop.sync.records import DeliveryOutcome, DeliveryRequest, DeliveryStatus, TargetStatus
 from paperdrop.sync.targets import TargetSpec
 from paperdrop.sync.zotero.access import CHECK_TTL, access_problem
 from paperdrop.sync.zotero.client import ZoteroClient
@@ -39,7 +39,7 @@ class _Job:
     """One request on its way: the parent object to write (if any) and whether children are owed."""
 
     request: DeliveryRequest
-    key: str | None = None
+    key: str = ""  # set by planning: the item's key (ours for a new item, the library's for one found there)
     version: int | None = None
     already_present: bool = False
     creating: bool = False
@@ -49,15 +49,16 @@ class _Job:
     outcome: DeliveryOutcome | None = None
     twins: list[DeliveryRequest] = field(default_factory=list)
 
-    def finish(self, status: str, error: str | None = None) -> None:
+    def finish(self, status: DeliveryStatus, error: str | None = None) -> DeliveryOutcome:
         self.outcome = DeliveryOutcome(
             self.request.delivery_id,
             status,
-            remote_key=self.key,  # type: ignore[arg-type]
+            remote_key=self.key or None,
             remote_version=self.version,
             already_present=self.already_present,
             error=error,
         )
+        return self.outcome
 
 
 class ZoteroSink:
@@ -162,7 +163,7 @@ class ZoteroSink:
         request = job.request
         found = index.find(request.paper, prefer_key=request.remote_key)
         if found is None:
-            if not is_key(request.remote_key):
+            if request.remote_key is None or not is_key(request.remote_key):
                 job.finish(
                     "failed",
                     "No valid Zotero item key on the delivery: call prepare() and persist its keys before deliver().",
@@ -186,7 +187,7 @@ class ZoteroSink:
     def _write_parents(self, jobs: list[_Job]) -> None:
         client, _, index, _ = self._open()
         for chunk in batches(jobs):
-            results = read_results(client.write_items([j.parent for j in chunk]), len(chunk))
+            results = read_results(client.write_items([j.parent for j in chunk if j.parent]), len(chunk))
             index.record([r.obj for r in results if r.obj])
             for job, result in zip(chunk, results, strict=True):
                 self._parent_result(job, result)
@@ -259,7 +260,7 @@ class ZoteroSink:
 
     def _locked(self) -> FileLock:
         # One writer per library across processes: the index, collections and Zotero's ~4 concurrent
-        # requests limit (REFERENCE.md) all prefer it.
+        # requests limit (docs/reference.md) all prefer it.
         return _TranslatingLock(self._state_dir / f"{self._library_name()}.lock", timeout=self._lock_timeout)
 
     def _run_check(self) -> tuple[TargetStatus, ConfigurationError | None]:
@@ -313,11 +314,10 @@ def _merge_twins(requests: list[DeliveryRequest]) -> list[_Job]:
 def _outcomes(jobs: list[_Job], requests: list[DeliveryRequest]) -> list[DeliveryOutcome]:
     by_id: dict[int, DeliveryOutcome] = {}
     for job in jobs:
-        if job.outcome is None:
-            job.finish("retry", "Not written in this call.")
-        by_id[job.request.delivery_id] = job.outcome
+        outcome = job.outcome or job.finish("retry", "Not written in this call.")
+        by_id[job.request.delivery_id] = outcome
         for twin in job.twins:
             by_id[twin.delivery_id] = replace(
-                job.outcome, delivery_id=twin.delivery_id, already_present=job.outcome.status == "delivered"
+                outcome, delivery_id=twin.delivery_id, already_present=outcome.status == "delivered"
             )
     return [by_id[r.delivery_id] for r in requests]

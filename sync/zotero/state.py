@@ -97,11 +97,6 @@ class ZoteroState:
             db.executemany("DELETE FROM items WHERE key = ?", [(k,) for k in keys])
             db.executemany("DELETE FROM children_done WHERE parent_key = ?", [(k,) for k in keys])
 
-    def get_item(self, key: str) -> IndexedItem | None:
-        with self._db() as db:
-            row = db.execute("SELECT * FROM items WHERE key = ?", (key,)).fetchone()
-        return _item(row) if row else None
-
     def find_items(self, arxiv_id: str | None, doi: str | None) -> list[IndexedItem]:
         """Items with this arXiv id or this DOI, oldest key order first."""
         with self._db() as db:
@@ -136,6 +131,6 @@ class ZoteroState:
             db.executemany("INSERT OR IGNORE INTO children_done VALUES (?)", [(k,) for k in keys])
 
 
-def _item(row: tuple) -> IndexedItem:
+def _item(row: tuple[str, int, str | None, str | None, str]) -> IndexedItem:
     key, version, arxiv_id, doi, collections = row
     return IndexedItem(key, version, arxiv_id, doi, json.loads(collections))

@@ -1,6 +1,6 @@
 """The httpx2 transport seam under pyzotero: rate-limit answers become exceptions, never sleeps.
 
-pyzotero 1.16 (shared/REFERENCE.md) sleeps before its next call when a response carries `Backoff` or
+pyzotero 1.16 (docs/reference.md) sleeps before its next call when a response carries `Backoff` or
 `Retry-After`, retries a 429 up to three times after sleeping, and turns a 429 on a write into a
 `JSONDecodeError`. PaperDrop's job scheduler owns every wait instead ("one owner per retry"), so this
 transport sees each response first: a 429 or 503 is raised as `Throttled` before pyzotero reads it, and a

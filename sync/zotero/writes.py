@@ -1,7 +1,7 @@
 """Reading Zotero's per-object answer to a multi-object write, one object at a time.
 
 A 200 only means "no general error": each object is in `successful`/`success`, `unchanged` or `failed` with
-its own code (REFERENCE.md "Writes"), and pyzotero does not raise on per-object failures.
+its own code (docs/reference.md "Writes"), and pyzotero does not raise on per-object failures.
 """
 
 from __future__ import annotations

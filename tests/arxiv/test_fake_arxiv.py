@@ -1,4 +1,4 @@
-"""The fake arXiv itself behaves as shared/REFERENCE.md says, so tests against it mean something."""
+"""The fake arXiv itself behaves as docs/reference.md says, so tests against it mean something."""
 
 from __future__ import annotations
 

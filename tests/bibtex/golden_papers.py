@@ -1,4 +1,4 @@
-"""The tricky papers of the golden-entry tests (issue 5 "Proof"), by golden file name."""
+"""The tricky papers of the golden-entry tests, by golden file name."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Fixture pages of every kind the extension decorates, built from corpus papers (shared/REFERENCE.md structures).
+"""Fixture pages of every kind the extension decorates, built from corpus papers (docs/reference.md structures).
 
 The markup follows the real pages' structure: Hugging Face `[data-target="DailyPapers"][data-props]` JSON plus
 `article > h3 > a[href^="/papers/"]` cards; arXiv `dl#articles` dt/dd listings, `citation_*` meta tags on abs

@@ -1,4 +1,4 @@
-"""End-to-end: the unpacked extension in headless Chromium against a real `paperdrop serve` (issue 6 "Proof")."""
+"""End-to-end: the unpacked extension in headless Chromium against a real `paperdrop serve`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A fake arXiv API (`/api/query`) on 127.0.0.1 that behaves as shared/REFERENCE.md says.
+"""A fake arXiv API (`/api/query`) on 127.0.0.1 that behaves as docs/reference.md says.
 
 Real HTTP (GET and POST form) in a thread; Atom with arXiv's namespaces; the query language (fields, AND /
 OR / ANDNOT, parentheses, quoted phrases, crude stemming, relevance order) and its traps (unquoted hyphen is
@@ -130,7 +130,7 @@ class Index:
     @staticmethod
     def _fields(p: dict[str, Any]) -> dict[str, list[str]]:
         doc = {
-            "ti": tokens(p["title"]),  # only the latest title is indexed (REFERENCE.md)
+            "ti": tokens(p["title"]),  # only the latest title is indexed (docs/reference.md)
             "au": tokens(" ".join(_author_names(p))),
             "abs": tokens(p["abstract"]),
             "co": tokens(p.get("comment") or ""),

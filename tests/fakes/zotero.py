@@ -1,4 +1,4 @@
-"""A fake Zotero Web API v3 on 127.0.0.1: real HTTP, the rules shared/REFERENCE.md lists, injectable faults.
+"""A fake Zotero Web API v3 on 127.0.0.1: real HTTP, the rules docs/reference.md lists, injectable faults.
 
 It enforces the API key (`Zotero-API-Key` or `Authorization: Bearer`), `/keys/current`, user and group
 libraries with versions and `Last-Modified-Version`, at most 50 objects per write (413), per-object

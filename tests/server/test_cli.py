@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from paperdrop.server.cli import main
 from tests.support.server import base_env, run_cli
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "digests" / "hf-papers-digest.txt"  # shared/samples' copy
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "digests" / "hf-papers-digest.txt"  # a real digest page's text
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The fake Zotero Web API enforces the protocol rules the sink relies on (REFERENCE.md)."""
+"""The fake Zotero Web API enforces the protocol rules the sink relies on (docs/reference.md)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 /* The background's work: every backend call, the offline queue, and the answers to runtime messages.
  *
  * Content scripts and extension pages only send messages; this is the one place that knows the token
- * (shared/REFERENCE.md "Browser extension": page-context fetches to 127.0.0.1 are blocked anyway).
+ * (docs/reference.md "Browser extension": page-context fetches to 127.0.0.1 are blocked anyway).
  */
 (() => {
   const PD = globalThis.PaperDrop;

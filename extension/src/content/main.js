@@ -2,7 +2,7 @@
  *
  * Re-scans on every DOM change (MutationObserver, coalesced to one scan per task) so buttons appear
  * within a frame of the cards and survive client-side navigation (Hugging Face pages are SPAs).
- * Talks only to the background; never to the server (REFERENCE.md "Browser extension").
+ * Talks only to the background; never to the server (docs/reference.md "Browser extension").
  */
 (() => {
   const PD = globalThis.PaperDrop;

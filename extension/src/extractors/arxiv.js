@@ -1,6 +1,6 @@
 /* arXiv pages: listings (/list/<cat>/new|recent|pastweek), abs pages, HTML (LaTeXML) and PDF pages.
  *
- * Structures from shared/REFERENCE.md "Digest pages": listings are `dl#articles` with <dt>/<dd> pairs
+ * Structures from docs/reference.md "Digest pages": listings are `dl#articles` with <dt>/<dd> pairs
  * (the <dt> links `/abs/<id>` with title="Abstract"); abs pages carry `citation_*` meta tags; /html/<id>
  * and /pdf/<id> name the id in the URL.
  */

@@ -7,7 +7,7 @@
 (() => {
   const PD = (globalThis.PaperDrop = globalThis.PaperDrop || {});
 
-  // The clip API rejects unknown fields with 422 (DESIGN.md "HTTP API"), so papers carry only these.
+  // The clip API rejects unknown fields with 422 (docs/design.md "HTTP API"), so papers carry only these.
   const CLIP_FIELDS = ['arxiv_id', 'title', 'url', 'abstract', 'authors', 'source_url', 'source_site', 'extra'];
 
   /** Collapse whitespace and drop a leading "Title:"-style descriptor. */

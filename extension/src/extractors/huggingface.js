@@ -1,6 +1,6 @@
 /* Hugging Face papers pages: daily/week/month views, search results and /papers/<arxiv id> pages.
  *
- * Structured data first (shared/REFERENCE.md "Digest pages"): the server-rendered
+ * Structured data first (docs/reference.md "Digest pages"): the server-rendered
  * `[data-target="DailyPapers"][data-props]` JSON has one entry per paper with `paper.id` = arXiv id.
  * The cards (`article` with `h3 > a[href^="/papers/"]`) say which papers are on screen now: after a
  * client-side navigation the JSON may still describe the first page, so it only enriches cards by id.

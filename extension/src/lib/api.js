@@ -1,4 +1,4 @@
-/* The one client of the PaperDrop HTTP API (DESIGN.md "HTTP API"); used only by the background.
+/* The one client of the PaperDrop HTTP API (docs/design.md "HTTP API"); used only by the background.
  *
  * Every failure becomes a PaperDropError (an Error, never a string) whose message says what is wrong
  * and how to fix it, with `code` for the program and `transient` = worth retrying later (the offline

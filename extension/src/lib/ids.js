@@ -1,6 +1,6 @@
 /* arXiv identifiers and DOIs: parse one, or find all of them in text and URLs.
  *
- * Same rules as sync/ids.py (shared/REFERENCE.md "arXiv API"): new style YYMM.NNNN(N), old style
+ * Same rules as sync/ids.py (docs/reference.md "arXiv API"): new style YYMM.NNNN(N), old style
  * archive(.SUBJ)/NNNNNNN, optional vN. Loaded as a classic script everywhere (content scripts, the
  * background, extension pages, node tests) and published on globalThis.PaperDrop.ids.
  */

@@ -2,7 +2,7 @@
  *
  * Entries survive extension restarts (storage.local) and are re-sent in order with exponential backoff.
  * A re-send after a crash between "sent" and "removed" is harmless: the server's clip intake is idempotent
- * (DESIGN.md "HTTP API"). Once sent, an entry's clip ids are kept under `sent` so the page that queued it
+ * (docs/design.md "HTTP API"). Once sent, an entry's clip ids are kept under `sent` so the page that queued it
  * can follow the clips to "Saved".
  */
 (() => {

@@ -3,7 +3,7 @@
   const PD = (globalThis.PaperDrop = globalThis.PaperDrop || {});
 
   const DEFAULTS = Object.freeze({
-    serverUrl: 'http://127.0.0.1:7077', // `paperdrop serve` default (DESIGN.md "Command line")
+    serverUrl: 'http://127.0.0.1:7077', // `paperdrop serve` default (docs/design.md "Command line")
     token: '', // printed by `paperdrop token`
     defaultTarget: '', // empty: the server's default target
     requestTimeoutMs: 10000,
