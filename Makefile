@@ -19,9 +19,8 @@ serve: setup  ## set up and run PaperDrop on its embedded defaults
 test: setup  ## set up and run the whole test suite (Python, extension, browser)
 	scripts/test
 
-lint: setup
-	$(BIN)/ruff check server sync tests bench
-	cd extension && npm run lint
+lint: setup  ## ruff, ruff format --check, mypy and web-ext lint (CI runs these before the tests)
+	scripts/lint
 
 bench: setup
 	scripts/bench

@@ -38,7 +38,8 @@ def operation(path: str, method: str, summary: str, **kwargs: Any):
 
 
 def build_document(version: str, prefix: str = "/api/v1") -> dict[str, Any]:
-    models = {m for op in OPERATIONS for m in (op.body, op.response) if m is not None} | {ErrorOut, ClipIn}
+    models: set[type[BaseModel]] = {m for op in OPERATIONS for m in (op.body, op.response) if m is not None}
+    models |= {ErrorOut, ClipIn}
     refs, schema = models_json_schema(
         [(m, "validation") for m in sorted(models, key=lambda m: m.__name__)],
         ref_template="#/components/schemas/{model}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
 
 from paperdrop.server.services.outcome import OutcomeKind
 from paperdrop.server.store.models import ClipState, DeliveryState
@@ -15,7 +15,7 @@ from paperdrop.sync.targets import KINDS
 MAX_PAPERS_PER_POST = 500
 
 
-def _ref(model: str) -> dict[str, str]:
+def _ref(model: str) -> dict[str, JsonValue]:
     return {"$ref": f"#/components/schemas/{model}"}
 
 

@@ -23,7 +23,8 @@ def status(as_json: bool) -> None:
         clips, deliveries = clip_counts(session), delivery_counts(session)
         failed_clips, failed_deliveries = failures(session)
         waits = waiting(session)
-        due = {"clips": len(due_clip_ids(session)), "targets": due_targets(session)}
+        due_clips, due_targets_now = len(due_clip_ids(session)), due_targets(session)
+        due = {"clips": due_clips, "targets": due_targets_now}
         data = {
             "clips": clips,
             "deliveries": deliveries,
@@ -43,7 +44,8 @@ def status(as_json: bool) -> None:
         return
     click.echo("clips:      " + ", ".join(f"{v} {k}" for k, v in clips.items()))
     click.echo("deliveries: " + ", ".join(f"{v} {k}" for k, v in deliveries.items()))
-    click.echo(f"due now:    {due['clips']} clips to resolve, targets with work: {', '.join(due['targets']) or 'none'}")
+    due_targets_text = ", ".join(due_targets_now) or "none"
+    click.echo(f"due now:    {due_clips} clips to resolve, targets with work: {due_targets_text}")
     for item in data["failed_clips"]:
         click.echo(f"failed clip {item['id']} ({item['arxiv_id'] or item['title']}): {item['error']}")
     for item in data["failed_deliveries"]:

@@ -73,13 +73,16 @@ def _deliver_batch(rt: Runtime, target: str, where: ColumnElement[bool], report:
             request.remote_key = keys.get(request.delivery_id, request.remote_key)
         outcomes = sink.deliver(requests)
     except ConfigurationError as exc:
-        _finish_all(rt, ids, owner, lambda d, e=exc: _wait(d, e, report))
+        setup = exc
+        _finish_all(rt, ids, owner, lambda d: _wait(d, setup, report))
         return False
     except TransientError as exc:
-        _finish_all(rt, ids, owner, lambda d, e=exc: _retry(rt, d, e, e.retry_after, report))
+        outage = exc
+        _finish_all(rt, ids, owner, lambda d: _retry(rt, d, outage, outage.retry_after, report))
         return False
     except PermanentError as exc:
-        _finish_all(rt, ids, owner, lambda d, e=exc: _fail(d, e, report))
+        refusal = exc
+        _finish_all(rt, ids, owner, lambda d: _fail(d, refusal, report))
         return True
     except Exception as exc:  # a bug or an unexpected library error: recorded on the rows, retried later
         log.exception("delivery to %s failed unexpectedly", target)

@@ -100,9 +100,9 @@ def _fetch_ids(
 def _match_titles(rt: Runtime, by_title: list[tuple[int, TitleQuery]], outcomes: dict[int, Outcome]) -> None:
     if not by_title:
         return
-    results: list[TitleResolution] | list[Exception]
+    results: list[Outcome]
     try:
-        results = rt.arxiv.resolve_titles([q for _, q in by_title])
+        results = list(rt.arxiv.resolve_titles([q for _, q in by_title]))
     except _ARXIV_ERRORS as exc:
         results = [exc] * len(by_title)
     for (clip_id, _), result in zip(by_title, results, strict=True):

@@ -24,7 +24,7 @@ class Worker:
 
     def start(self) -> None:
         # periodic=False: huey's scheduler runs minute-granular periodic tasks; our sweeper thread is finer.
-        self._consumer = self.rt.queue.huey.create_consumer(
+        consumer = self._consumer = self.rt.queue.huey.create_consumer(
             workers=self.threads,
             worker_type="thread",
             periodic=False,
@@ -35,8 +35,8 @@ class Worker:
         )
         # huey installs signal handlers in start(); ours (serve/worker) own the signals, and a handler that
         # only sets huey's flag would keep Ctrl-C from stopping the web server.
-        self._consumer._set_signal_handlers = lambda: None
-        self._consumer.start()
+        consumer._set_signal_handlers = lambda: None
+        consumer.start()
         self._sweeper = threading.Thread(target=self._sweep_loop, name="paperdrop-sweeper", daemon=True)
         self._sweeper.start()
         log.info("worker started with %d job threads", self.threads)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from paperdrop.server.store.models import Delivery, DeliveryState, Paper
 from paperdrop.server.store.papers import to_record
 from paperdrop.sync.bibtex import make_citekey, render_entries
+from paperdrop.sync.records import PaperRecord
 
 if TYPE_CHECKING:
     from paperdrop.server.runtime import Runtime
@@ -25,7 +26,8 @@ def export_bibtex(rt: Runtime, target: str | None = None) -> str:
         if spec:
             stmt = stmt.join(Delivery).where(Delivery.target == spec, Delivery.state == DeliveryState.DELIVERED)
         papers = list(session.scalars(stmt))
-        items, taken = [], set()
+        items: list[tuple[PaperRecord, str]] = []
+        taken: set[str] = set()
         for paper in papers:
             key = _stored_key(paper, spec)
             if not key or key in taken:

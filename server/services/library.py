@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import Select, String, cast, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from paperdrop.server.store.models import Clip, ClipState, Delivery, DeliveryState, Paper
@@ -22,7 +23,7 @@ class PaperQuery:
     per_page: int = 50
 
 
-def _filtered(query: PaperQuery):
+def _filtered(query: PaperQuery) -> Select[Any]:
     stmt = select(Paper.id)
     if query.state or query.target:
         stmt = stmt.join(Delivery, Delivery.paper_id == Paper.id)
@@ -98,7 +99,7 @@ def paper_sources(session: Session, paper_ids: list[int]) -> dict[int, list[tupl
         select(Clip.paper_id, Clip.source_site, Clip.source_url).where(Clip.paper_id.in_(paper_ids)).order_by(Clip.id)
     )
     for paper_id, site, url in rows:
-        if (site or url) and (site, url) not in sources[paper_id]:
+        if paper_id is not None and (site or url) and (site, url) not in sources[paper_id]:
             sources[paper_id].append((site, url))
     return sources
 

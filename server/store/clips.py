@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from paperdrop.server.store import lifecycle
@@ -47,6 +47,7 @@ def store_clips(session: Session, inputs: list[ClipInput], target: TargetSpec) -
     spec = str(target)
     keys = [dedupe_key(c) for c in inputs]
     table = Clip.__table__
+    assert isinstance(table, Table)
     conn = session.connection()  # Core statements on the session's connection: same transaction, no ORM cost
     rows = conn.execute(
         select(table.c.id, table.c.dedupe_key, table.c.status, table.c.paper_id).where(

@@ -8,13 +8,20 @@ rows they still own, so a slow worker whose lease was taken over cannot overwrit
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
 
-from paperdrop.server.store.models import LeaseMixin, utcnow
+from paperdrop.server.store.models import Clip, Delivery, LeaseMixin, utcnow
+
+if TYPE_CHECKING:
+    from paperdrop.server.store.db import Database
+
+Row = TypeVar("Row", Clip, Delivery)
 
 
 def new_owner() -> str:
@@ -30,7 +37,7 @@ def due_condition(model: type[LeaseMixin], now: datetime) -> ColumnElement[bool]
 
 def claim(
     session: Session,
-    model: type[LeaseMixin],
+    model: type[Clip] | type[Delivery],
     where: ColumnElement[bool],
     *,
     owner: str,
@@ -53,13 +60,13 @@ def claim(
 
 def owned(
     session: Session,
-    model: type[LeaseMixin],
+    model: type[Row],
     ids: list[int],
     owner: str,
     *,
     lock: bool = True,
-    options: list | None = None,
-) -> list[Any]:
+    options: list[ORMOption] | None = None,
+) -> list[Row]:
     """The rows among `ids` that `owner` still holds; locked for this transaction where the backend can
     (`lock=False` for reading them in a read-only session)."""
     if not ids:
@@ -73,7 +80,9 @@ def owned(
 FINISH_CHUNK = 2  # rows finished per transaction: short write transactions keep clip intake responsive
 
 
-def finish_owned(db, model: type[LeaseMixin], ids: list[int], owner: str, finish) -> None:
+def finish_owned(
+    db: Database, model: type[Row], ids: list[int], owner: str, finish: Callable[[Session, Row], None]
+) -> None:
     """Call `finish(row)` for each row among `ids` that `owner` still holds, committing every few rows so a
     big job never holds SQLite's single write lock for long."""
     for start in range(0, len(ids), FINISH_CHUNK):

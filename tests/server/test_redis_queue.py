@@ -41,8 +41,8 @@ def redis_url(tmp_path: Path):
 
 
 def test_redis_queue_carries_jobs_between_separate_processes(tmp_path, redis_url, fake_arxiv):
-    import httpx
     import redis
+    import requests
 
     home = tmp_path / "home"
     env = {
@@ -52,7 +52,7 @@ def test_redis_queue_carries_jobs_between_separate_processes(tmp_path, redis_url
     }  # a slow sweep: the jobs must travel through Redis
     with ServerProcess(home, env=env, args=("--no-worker",)) as server:
         headers = {"Authorization": f"Bearer {server.token}"}
-        answer = httpx.post(
+        answer = requests.post(
             f"{server.url}/api/v1/clips",
             headers=headers,
             json={"papers": [{"arxiv_id": "2403.12943"}, {"arxiv_id": "2408.03906"}]},
@@ -72,7 +72,7 @@ def test_redis_queue_carries_jobs_between_separate_processes(tmp_path, redis_url
         try:
 
             def delivered() -> bool:
-                clips = httpx.get(
+                clips = requests.get(
                     f"{server.url}/api/v1/clips", params={"ids": ",".join(map(str, ids))}, headers=headers
                 ).json()["clips"]
                 return all(c["deliveries"] and c["deliveries"][0]["state"] == "delivered" for c in clips)
