@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from paperdrop.server.dashboard import session_auth
 from paperdrop.server.dashboard.csrf import check_csrf, csrf_token
 from paperdrop.server.errors import error_response
+from paperdrop.server.runtime import Runtime
 from paperdrop.server.services.library import clip_counts
 from paperdrop.server.store.models import ClipState
 
@@ -37,8 +38,9 @@ SECURITY_HEADERS = {
 }
 
 
-def rt():
-    return current_app.extensions["paperdrop"]
+def rt() -> Runtime:
+    runtime: Runtime = current_app.extensions["paperdrop"]
+    return runtime
 
 
 @bp.before_request

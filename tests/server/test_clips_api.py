@@ -106,3 +106,27 @@ def test_health_reports_version_and_queue(client):
     body = client.get("/api/v1/health").get_json()
     assert body["status"] == "ok" and body["app"] == "paperdrop" and body["version"]
     assert "pending" in body["queue"]
+
+
+def test_every_answer_matches_the_response_model_the_openapi_document_declares(client, auth, rt):
+    """The response shapes are declared once (server.api.schemas); the answers are checked against them."""
+    from paperdrop.server.api import schemas
+    from paperdrop.server.jobs.deliver import deliver_target
+    from paperdrop.server.jobs.resolve import resolve_clips
+
+    [clip] = post(client, [{"arxiv_id": "2403.12943"}]).get_json()["clips"]
+    resolve_clips(rt, [clip["id"]])
+    deliver_target(rt, str(rt.settings.resolve_target(None)))
+    answers = {
+        schemas.ClipOut: client.get(f"/api/v1/clips/{clip['id']}", headers=auth),
+        schemas.ClipList: client.get(f"/api/v1/clips?ids={clip['id']}", headers=auth),
+        schemas.PaperPage: client.get("/api/v1/papers", headers=auth),
+        schemas.PaperDetail: client.get("/api/v1/papers/1", headers=auth),
+        schemas.TargetList: client.get("/api/v1/targets", headers=auth),
+        schemas.Health: client.get("/api/v1/health"),
+    }
+    for model, response in answers.items():
+        assert response.status_code == 200, (model, response.get_data(as_text=True))
+        parsed = model.model_validate(response.get_json())
+        assert parsed.model_dump(mode="json", by_alias=True).keys() == response.get_json().keys()
+    assert answers[schemas.PaperDetail].get_json()["deliveries"][0]["state"] == "delivered"
