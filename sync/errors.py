@@ -23,6 +23,15 @@ class TransientError(PaperDropError):
         self.retry_after = retry_after
 
 
+class ThrottledError(TransientError):
+    """The service asked PaperDrop to wait `retry_after` seconds (429/503 with Retry-After, `Backoff`, a busy
+    lock): a wait, never a failure. It spends no retry attempt, however long it lasts."""
+
+    def __init__(self, message: str, *, retry_after: float, fix: str | None = None):
+        super().__init__(message, retry_after=retry_after, fix=fix)
+        self.retry_after: float = retry_after
+
+
 class PermanentError(PaperDropError):
     """Retrying the same thing cannot succeed: bad data, an unknown id, a refused field."""
 

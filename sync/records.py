@@ -15,6 +15,7 @@ class ClipInput:
     """What a page or digest said about one paper. At least one of `arxiv_id` and `title` is set."""
 
     arxiv_id: str | None = None
+    version: int | None = None  # the version the page links to (2403.12943v2), when it names one
     title: str | None = None
     url: str | None = None
     abstract: str | None = None
@@ -23,6 +24,24 @@ class ClipInput:
     source_site: str | None = None
     # Site extras: upvotes (int), github (url), project_page (url), published_at, submitted_by, ...
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Publication:
+    """The published version of a paper (its publisher DOI, as Crossref describes it): the venue fields a
+    Zotero journalArticle / conferencePaper or a BibTeX @article / @inproceedings needs."""
+
+    doi: str
+    type: str  # Crossref's: journal-article, proceedings-article, book-chapter, ...
+    container_title: str | None = None  # journal or proceedings title
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    date: str | None = None  # ISO date as precise as Crossref has it: 2024, 2024-05, 2024-05-17
+    issn: list[str] = field(default_factory=list)
+    publisher: str | None = None
+    event: str | None = None  # conference name, for proceedings
+    short_container_title: str | None = None
 
 
 @dataclass
@@ -43,6 +62,8 @@ class PaperRecord:
     doi: str | None = None  # publisher DOI only; the 10.48550 DataCite DOI is derived
     pdf_url: str | None = None
     abs_url: str | None = None
+    # Set from Crossref, not from arXiv: None means "not known (yet)" (no publisher DOI, or Crossref not asked).
+    publication: Publication | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -102,6 +123,10 @@ class DeliveryRequest:
     remote_key: str | None = None
     remote_version: int | None = None
     update: bool = False
+    # The server believes this copy is at the target (it was delivered) and asks to check it is still there:
+    # present (even if the user edited it) -> delivered, already_present; gone -> written again, `rewritten`.
+    recheck: bool = False
+    versions: list[int] = field(default_factory=list)  # versions the clips of this paper named (v2 links)
 
 
 DeliveryStatus = Literal["delivered", "retry", "failed"]
@@ -117,8 +142,10 @@ class DeliveryOutcome:
     remote_key: str | None = None
     remote_version: int | None = None
     already_present: bool = False
+    rewritten: bool = False  # the copy had been removed from the target and was written again
     error: str | None = None
     retry_after: float | None = None
+    remark: str | None = None  # said once to the user, e.g. "the PDF is linked, not stored: storage is full"
 
 
 @dataclass

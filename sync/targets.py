@@ -33,9 +33,44 @@ class TargetSpec:
         return KINDS[self.kind].label(self.location)
 
 
+def _no_progress(outcomes: list[DeliveryOutcome]) -> None:
+    return None
+
+
+def _no_wait(seconds: float) -> bool:
+    return False
+
+
+def _nothing_missing(keys: list[str]) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class DeliveryRun:
+    """How one `Sink.deliver` call talks back to the job that runs it.
+
+    `progress(outcomes)`: report outcomes the moment they are known (a Zotero write's per-object answer), so a
+    crash or a dropped connection later in the call redoes only what is unknown. Outcomes reported here may be
+    left out of the returned list (or repeated: the last one for a delivery wins).
+    `wait(seconds)`: a throttle (Retry-After, Backoff, a busy lock) asks for a pause; True means the job waited
+    that long and the sink goes on with the same batch, False means too long to wait now: raise
+    `sync.errors.ThrottledError(retry_after=seconds)`. Never called from a web request.
+    `missing(keys)`: remote keys of copies PaperDrop wrote that the target no longer has (an entry deleted from
+    the .bib, an item deleted in Zotero), noticed while reading it; they are shown to the user, not rewritten.
+    """
+
+    progress: Callable[[list[DeliveryOutcome]], None] = _no_progress
+    wait: Callable[[float], bool] = _no_wait
+    missing: Callable[[list[str]], None] = _nothing_missing
+
+
+QUIET_RUN = DeliveryRun()  # no progress reports, no waits: for direct calls (tests, benchmarks, tools)
+
+
 class Sink(Protocol):
-    """A place papers are delivered to. Implementations raise `sync.errors.TransientError` or
-    `ConfigurationError` for failures of the whole call and report per-paper results as outcomes."""
+    """A place papers are delivered to. Implementations raise `sync.errors.TransientError` (or its
+    `ThrottledError`) or `ConfigurationError` for failures of the whole call and report per-paper results as
+    outcomes (through `run.progress` as they happen, and as the returned list)."""
 
     spec: TargetSpec
 
@@ -45,7 +80,7 @@ class Sink(Protocol):
         """Remote keys to persist *before* `deliver` (delivery_id -> key); empty when not needed."""
         ...
 
-    def deliver(self, requests: list[DeliveryRequest]) -> list[DeliveryOutcome]: ...
+    def deliver(self, requests: list[DeliveryRequest], run: DeliveryRun = QUIET_RUN) -> list[DeliveryOutcome]: ...
 
 
 @dataclass(frozen=True)

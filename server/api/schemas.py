@@ -29,6 +29,9 @@ class ClipIn(Strict):
     FIX: ClassVar[str] = "Send an arXiv id (like 2403.12943), an arXiv or Hugging Face paper URL, or a title."
 
     arxiv_id: str | None = Field(None, max_length=64, examples=["2403.12943"])
+    version: int | None = Field(
+        None, ge=1, le=999, description="The arXiv version the page links to; taken from arxiv_id or url (…v2)"
+    )
     title: str | None = Field(None, max_length=2000)
     url: str | None = Field(None, max_length=2048)
     abstract: str | None = Field(None, max_length=50_000)
@@ -42,10 +45,9 @@ class ClipIn(Strict):
     def _valid_id(cls, value: str | None) -> str | None:
         if value is None or not value.strip():
             return None
-        parsed = parse_arxiv_id(value)
-        if parsed is None:
+        if parse_arxiv_id(value) is None:
             raise ValueError(f"{value!r} is not an arXiv id (like 2403.12943 or hep-th/9901001)")
-        return parsed.id
+        return value
 
     @field_validator("authors")
     @classmethod
@@ -56,9 +58,11 @@ class ClipIn(Strict):
 
     @model_validator(mode="after")
     def _id_or_title(self) -> ClipIn:
-        if self.arxiv_id is None and self.url:
+        parsed = parse_arxiv_id(self.arxiv_id) if self.arxiv_id else None
+        if parsed is None and self.url:
             parsed = parse_arxiv_id(_id_part_of_url(self.url))
-            self.arxiv_id = parsed.id if parsed else None
+        if parsed is not None:
+            self.arxiv_id, self.version = parsed.id, self.version or parsed.version
         if self.arxiv_id is None and not (self.title or "").strip():
             raise ValueError("each paper needs an arxiv_id, an arXiv URL or a title")
         return self

@@ -96,6 +96,7 @@ def _reopen_failures(session: Session, clip_ids: list[int], target: str) -> set[
 def _values(clip: ClipInput, key: str, target: str) -> dict[str, Any]:
     now = utcnow()
     values: dict[str, Any] = {name: getattr(clip, name) for name in INPUT_FIELDS}
+    values["arxiv_version"] = values.pop("version")
     values.update(
         status=ClipState.RECEIVED,
         target=target,

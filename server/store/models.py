@@ -93,6 +93,8 @@ class Paper(Base):
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False, index=True)
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The published version from Crossref (sync.records.Publication as a dict); None: none known (yet).
+    publication: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
     clips: Mapped[list[Clip]] = relationship(back_populates="paper", order_by="Clip.id")
     deliveries: Mapped[list[Delivery]] = relationship(back_populates="paper", order_by="Delivery.id")
@@ -119,6 +121,7 @@ class Clip(LeaseMixin, Base):
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
     candidates: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, nullable=False)
     paper_id: Mapped[int | None] = mapped_column(ForeignKey("papers.id"), nullable=True, index=True)
+    arxiv_version: Mapped[int | None] = mapped_column(Integer, nullable=True)  # a version the page linked to
 
     paper: Mapped[Paper | None] = relationship(back_populates="clips")
 
@@ -139,5 +142,9 @@ class Delivery(LeaseMixin, Base):
     already_present: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     needs_update: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    recheck: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)  # is the copy still there?
+    written_again: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)  # after a removal
+    missing_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # noticed gone at the target
+    remark: Mapped[str | None] = mapped_column(Text, nullable=True)  # said once: "PDF linked, storage full"
 
     paper: Mapped[Paper] = relationship(back_populates="deliveries")

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import asdict, fields
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from paperdrop.server.store.models import Paper, utcnow
 from paperdrop.sync.arxiv import paper_changes
-from paperdrop.sync.records import PaperRecord
+from paperdrop.sync.records import PaperRecord, Publication
 from paperdrop.sync.text import normalize_title
 
 # PaperRecord's fields are Paper's columns of the same name: the record is declared once (sync.records).
-RECORD_FIELDS = tuple(f.name for f in fields(PaperRecord))
+# `publication` comes from Crossref, not from arXiv records: it is set on its own (set_publication).
+RECORD_FIELDS = tuple(f.name for f in fields(PaperRecord) if f.name != "publication")
 
 
 def to_record(paper: Paper) -> PaperRecord:
-    values = {name: getattr(paper, name) for name in RECORD_FIELDS}
+    values: dict[str, Any] = {name: getattr(paper, name) for name in RECORD_FIELDS}
+    values["publication"] = Publication(**paper.publication) if paper.publication else None
     values["published"] = paper.published or paper.created_at
     values["updated"] = paper.updated or values["published"]
     values["primary_category"] = paper.primary_category or ""
@@ -47,6 +50,15 @@ def upsert_paper(session: Session, record: PaperRecord) -> tuple[Paper, bool]:
         paper.changed_at = now
     session.flush()
     return paper, changed
+
+
+def set_publication(paper: Paper, publication: Publication | None) -> bool:
+    """Record the published version Crossref describes; True when it differs from what was stored."""
+    value = asdict(publication) if publication is not None else None
+    if value == paper.publication:
+        return False
+    paper.publication = value
+    return True
 
 
 def fresh_papers(session: Session, arxiv_ids: list[str], max_age_hours: float) -> dict[str, Paper]:

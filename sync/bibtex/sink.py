@@ -22,7 +22,7 @@ from paperdrop.sync.bibtex.plan import plan_delivery
 from paperdrop.sync.bibtex.render import BibtexOptions
 from paperdrop.sync.errors import ConfigurationError, TransientError
 from paperdrop.sync.records import DeliveryOutcome, DeliveryRequest, TargetStatus
-from paperdrop.sync.targets import TargetSpec
+from paperdrop.sync.targets import QUIET_RUN, DeliveryRun, TargetSpec
 
 # Errors the user must fix (the delivery waits); anything else from the OS is worth a later retry.
 _SETUP_ERRNOS = {
@@ -70,7 +70,7 @@ class BibtexSink:
     def prepare(self, requests: list[DeliveryRequest]) -> dict[int, str]:
         return {}
 
-    def deliver(self, requests: list[DeliveryRequest]) -> list[DeliveryOutcome]:
+    def deliver(self, requests: list[DeliveryRequest], run: DeliveryRun = QUIET_RUN) -> list[DeliveryOutcome]:
         """Write every request in one atomic replacement of the file. Raises ConfigurationError when the
         file cannot be written (nothing changes, deliveries stay pending) and TransientError when the lock
         is busy or the file keeps changing under us."""

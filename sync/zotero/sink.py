@@ -20,7 +20,7 @@ from filelock import Timeout as LockTimeout
 
 from paperdrop.sync.errors import ConfigurationError, PermanentError, TransientError
 from paperdrop.sync.records import DeliveryOutcome, DeliveryRequest, DeliveryStatus, TargetStatus
-from paperdrop.sync.targets import TargetSpec
+from paperdrop.sync.targets import QUIET_RUN, DeliveryRun, TargetSpec
 from paperdrop.sync.zotero.access import CHECK_TTL, access_problem
 from paperdrop.sync.zotero.client import ZoteroClient
 from paperdrop.sync.zotero.collections import CollectionResolver
@@ -95,7 +95,7 @@ class ZoteroSink:
         """New item keys for requests that have none; the server persists them before `deliver`."""
         return {r.delivery_id: new_key() for r in requests if not r.remote_key}
 
-    def deliver(self, requests: list[DeliveryRequest]) -> list[DeliveryOutcome]:
+    def deliver(self, requests: list[DeliveryRequest], run: DeliveryRun = QUIET_RUN) -> list[DeliveryOutcome]:
         if not requests:
             return []
         self.check()

@@ -123,7 +123,7 @@ class ScriptedSink:
     def prepare(self, requests):
         return {r.delivery_id: f"key{r.delivery_id}" for r in requests if not r.remote_key}
 
-    def deliver(self, requests):
+    def deliver(self, requests, run=None):
         self.calls += 1
         step = self.script.pop(0)
         if isinstance(step, Exception):
