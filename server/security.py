@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, request
 
 from paperdrop.server.errors import ApiError
+from paperdrop.server.invocation import command
 
 TOKEN_FILE = "token"
 EXTENSION_SCHEMES = ("chrome-extension", "moz-extension", "safari-web-extension")
@@ -94,14 +95,14 @@ def require_token() -> None:
             401,
             "unauthorized",
             "Missing API token.",
-            ["Send 'Authorization: Bearer <token>'; `paperdrop token` prints the token."],
+            [f"Send 'Authorization: Bearer <token>'; {command('token')} prints the token."],
         )
     if not token_matches(given.strip(), expected):
         raise ApiError(
             401,
             "unauthorized",
             "Wrong API token.",
-            ["Copy the token that `paperdrop token` prints into the extension's options."],
+            [f"Pair the extension again (its options: Pair with PaperDrop), or paste what {command('token')} prints."],
         )
 
 

@@ -302,6 +302,8 @@ class TargetOut(BaseModel):
     message: str
     fix: str | None
     default: bool
+    open_work: int = Field(description="clips and deliveries still to do for this target")
+    needed: bool = Field(description="the default, named in paperdrop.toml, or with work left")
 
 
 class TargetList(BaseModel):

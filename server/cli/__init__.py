@@ -6,10 +6,12 @@ Exit codes: 0 success; 1 work did not complete (something failed, needs review o
 
 from __future__ import annotations
 
+import errno
 import gc
 import logging
 import signal
 import sys
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,6 +19,15 @@ from paperdrop.server import __version__
 from paperdrop.server.cli.admin import register as register_admin
 from paperdrop.server.cli.common import PaperDropGroup, make_runtime, setup_logging
 from paperdrop.server.cli.imports import import_command
+from paperdrop.server.cli.ports import holder
+from paperdrop.server.cli.service import service
+from paperdrop.server.invocation import command
+from paperdrop.sync.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from paperdrop.server.runtime import Runtime
 
 
 @click.group(cls=PaperDropGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -41,8 +52,6 @@ def _raise_exit(signum, _frame):
 @click.option("--threads", default=8, show_default=True, type=int, help="Web server threads.")
 def serve(host: str, port: int, no_worker: bool, threads: int) -> None:
     """Run the web service (API and dashboard) with the job worker, until Ctrl-C."""
-    import waitress
-
     from paperdrop.server.app import create_app
     from paperdrop.server.jobs.worker import Worker
 
@@ -55,6 +64,7 @@ def serve(host: str, port: int, no_worker: bool, threads: int) -> None:
     sys.setswitchinterval(0.001)
     rt = make_runtime()
     app = create_app(runtime=rt)
+    server = _listen(app, host, port, threads)  # before anything starts: a taken port is a clear error
     worker = None if no_worker else Worker(rt)
     signal.signal(signal.SIGTERM, _raise_exit)
     if worker:
@@ -64,22 +74,50 @@ def serve(host: str, port: int, no_worker: bool, threads: int) -> None:
     # collector's view keeps full collections short, so they do not show up as latency spikes.
     gc.collect()
     gc.freeze()
-    click.echo(f"PaperDrop {__version__} on http://{host}:{port}/  (data: {rt.home})", err=True)
+    click.echo(next_steps(rt, host, port, worker is not None), err=True)
     try:
-        waitress.serve(
-            app,
-            host=host,
-            port=port,
-            threads=threads,
-            ident="paperdrop",
-            clear_untrusted_proxy_headers=True,
-            _quiet=True,
-        )
+        server.run()
     finally:
         rt.queue.flush()  # clips saved in the last moments: enqueue them now (the sweep would, later)
         if worker:
             worker.stop()
         rt.close()
+
+
+def _listen(app: Flask, host: str, port: int, threads: int) -> Any:
+    """A waitress server bound to host:port, or a ConfigurationError that says who holds the port."""
+    import waitress
+
+    try:
+        return waitress.create_server(
+            app, host=host, port=port, threads=threads, ident="paperdrop", clear_untrusted_proxy_headers=True
+        )
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise ConfigurationError(
+                f"Cannot listen on {host}:{port}: {exc.strerror}.",
+                fix=f"Pick another address or port: {command('serve', '--port', '7078')}.",
+            ) from exc
+        who = holder(host, port)
+        raise ConfigurationError(
+            f"Port {port} on {host} is already in use{': ' + who if who else ''}.",
+            fix=f"Stop it, or start PaperDrop on another port: {command('serve', '--port', str(port + 1))} "
+            f"(then set the extension's server URL to http://{host}:{port + 1}).",
+        ) from exc
+
+
+def next_steps(rt: Runtime, host: str, port: int, with_worker: bool) -> str:
+    """What `paperdrop serve` tells a new user once it listens."""
+    url = f"http://{host}:{port}/"
+    lines = [
+        f"PaperDrop {__version__} is running at {url}"
+        + ("" if with_worker else f" (no worker here: run {command('worker')})"),
+        f"  Dashboard   {url}  (sign in with the token: {command('token')})",
+        '  Extension   load extension/ in your browser, open its options and click "Pair with PaperDrop"',
+        f"  Data        {rt.home}  (store, queue, token; the default target is {rt.settings.resolve_target(None)})",
+        f"  Keep it running at login: {command('service', 'install')}.  Stop with Ctrl-C.",
+    ]
+    return "\n".join(lines)
 
 
 def _log_targets_later(rt) -> None:
@@ -111,4 +149,5 @@ def worker(threads: int | None) -> None:
 
 
 main.add_command(import_command)
+main.add_command(service)
 register_admin(main)

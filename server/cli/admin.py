@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from paperdrop.server.cli.common import EXIT_INCOMPLETE, echo_json, make_runtime
+from paperdrop.server.cli.common import EXIT_INCOMPLETE, echo_json, make_runtime, plural
+from paperdrop.server.invocation import command
 from paperdrop.sync.errors import ConfigurationError, InputError
 from paperdrop.sync.ids import normalize_arxiv_id
 
@@ -86,7 +87,7 @@ def resolve(clip_id: int, arxiv_id: str) -> None:
     try:
         choose_paper(rt, clip_id, normalized)
     except ClipNotFound as exc:
-        raise InputError(str(exc), fix="`paperdrop status` lists clips that need review.") from exc
+        raise InputError(str(exc), fix=f"{command('status')} lists clips that need review.") from exc
     result = run_until_settled(rt, [clip_id], timeout=600).results[0]
     outcome = result.outcome
     click.echo(f"Clip {clip_id} -> {normalized}: {outcome.message}" + (f" {outcome.fix}" if outcome.fix else ""))
@@ -121,13 +122,21 @@ def token(rotate: bool) -> None:
         return
     click.echo(rotate_token(rt.home) if rotate else load_or_create_token(rt.home))
     if rotate:
-        click.echo("New token made. Restart `paperdrop serve` and paste it into the extension's options.", err=True)
+        click.echo(
+            "New token made: the extension and signed-in browsers are signed out. A running server takes it at "
+            'once; pair the extension again (its options: "Pair with PaperDrop").',
+            err=True,
+        )
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def targets(as_json: bool) -> None:
-    """Configured targets and whether each is reachable (exit 1 if one is not)."""
+@click.pass_context
+def targets(ctx: click.Context, as_json: bool) -> None:
+    """Targets and whether each is reachable, with the fix for each problem (exit 1 if one that is needed is
+    not). A passing check wakes the deliveries that waited for its setup to be fixed."""
+    if ctx.invoked_subcommand is not None:
+        return
     from paperdrop.server.services.targets import list_targets
 
     data = list_targets(make_runtime())
@@ -135,15 +144,34 @@ def targets(as_json: bool) -> None:
         echo_json(data)
     else:
         for t in data["targets"]:
-            mark = "ok " if t["reachable"] else "!! "
+            mark = "ok " if t["reachable"] else ("!! " if t["needed"] else "-- ")
             name = f" ({t['name']})" if t["name"] else ""
-            click.echo(f"{mark}{t['spec']}{name}: {t['message']}")
+            work = f" [{t['open_work']} to do]" if t["open_work"] else ""
+            click.echo(f"{mark}{t['spec']}{name}{work}: {t['message']}")
             if t["fix"] and not t["reachable"]:
                 click.echo(f"    fix: {t['fix']}")
-    if not all(t["reachable"] for t in data["targets"]):
+            if not t["reachable"] and not t["needed"]:
+                click.echo(f"    nothing left to do there; forget it with {command('targets', 'remove', t['spec'])}")
+    if any(t["needed"] and not t["reachable"] for t in data["targets"]):
         sys.exit(EXIT_INCOMPLETE)
 
 
+@targets.command("remove")
+@click.argument("target")
+def targets_remove(target: str) -> None:
+    """Forget TARGET (a name from paperdrop.toml or a spec): its open clips are dismissed and its pending
+    deliveries stopped; copies already delivered there stay."""
+    from paperdrop.server.services.targets import remove_target
+
+    removal = remove_target(make_runtime(), target)
+    done = [f"removed {removal.target}"]
+    if removal.name:
+        done.append(f"took '{removal.name}' out of paperdrop.toml")
+    if removal.clips or removal.deliveries:
+        done.append(f"stopped {plural(removal.clips, 'clip')} and {plural(removal.deliveries, 'delivery')}")
+    click.echo("; ".join(done).capitalize() + ".")
+
+
 def register(group: click.Group) -> None:
-    for command in (status, retry, resolve, export, token, targets):
-        group.add_command(command)
+    for each in (status, retry, resolve, export, token, targets):
+        group.add_command(each)

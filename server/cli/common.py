@@ -42,3 +42,10 @@ def setup_logging(level: int = logging.INFO) -> None:
 
 def echo_json(data) -> None:
     click.echo(json.dumps(data, indent=2, default=str))
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """`1 paper`, `2 papers`, `0 deliveries`."""
+    if count == 1:
+        return f"1 {word}"
+    return f"{count} {words or (word[:-1] + 'ies' if word.endswith('y') else word + 's')}"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from paperdrop.server.cli.common import EXIT_INCOMPLETE, echo_json, make_runtime, setup_logging
+from paperdrop.server.invocation import command
 from paperdrop.sync.errors import InputError
 from paperdrop.sync.records import ClipInput
 from paperdrop.sync.targets import TargetSpec
@@ -121,8 +122,8 @@ def _report_stored(clip_ids: list[int], spec, as_json: bool) -> None:
         echo_json({"stored": clip_ids, "target": str(spec)})
     else:
         click.echo(
-            f"Stored {len(clip_ids)} papers for {spec}; a running `paperdrop serve` or `paperdrop worker` "
-            "will resolve and deliver them (`paperdrop status` shows progress)."
+            f"Stored {len(clip_ids)} papers for {spec}; a running {command('serve')} or {command('worker')} "
+            f"resolves and delivers them ({command('status')} shows progress; --wait does the work here)."
         )
 
 
@@ -144,7 +145,7 @@ def _report(progress: Progress, spec: TargetSpec, as_json: bool) -> None:
     summary = ", ".join(f"{n} {OUTCOME_WORDS[k]}" for k, n in sorted(counts.items()))
     click.echo(f"{len(results)} papers to {spec}: {summary}")
     if counts.get("needs_review"):
-        click.echo("Settle papers that need review with `paperdrop resolve CLIP ARXIV_ID` or in the dashboard.")
+        click.echo(f"Settle papers that need review with {command('resolve', 'CLIP', 'ARXIV_ID')} or in the dashboard.")
 
 
 def _result_json(result: ClipResult) -> dict[str, object]:

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from paperdrop.server.dashboard import session_auth
 from paperdrop.server.dashboard.csrf import check_csrf, csrf_token
 from paperdrop.server.errors import error_response
+from paperdrop.server.invocation import command
 from paperdrop.server.runtime import Runtime
 from paperdrop.server.services.library import clip_counts
 from paperdrop.server.store.models import ClipState
@@ -71,7 +72,7 @@ def _globals(state) -> None:
 
 @bp.app_context_processor
 def _template_globals():
-    return {"review_count": _review_count}
+    return {"review_count": _review_count, "paperdrop_command": command}
 
 
 def _review_count() -> int:

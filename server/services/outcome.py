@@ -96,7 +96,8 @@ def clip_outcome(
             {"review": links.review(clip.id)},
         )
     if clip.status == ClipState.DISMISSED:
-        return Outcome("dismissed", "Dismissed on the review page: it will not be saved.", None, target)
+        reason = (clip.last_error or "Dismissed on the review page.").rstrip(".")
+        return Outcome("dismissed", f"{reason}: it will not be saved.", None, target)
     if clip.status == ClipState.FAILED:
         fix = clip.last_fix or "Check the id or title, then save it again."
         return Outcome("failed", clip.last_error or "Could not find this paper.", fix, target)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import select
+import tomlkit
+from sqlalchemy import func, select
 
+from paperdrop.server.invocation import command
 from paperdrop.server.store import lifecycle
-from paperdrop.server.store.models import Clip, Delivery, DeliveryState
+from paperdrop.server.store.models import CLIP_OPEN, Clip, ClipState, Delivery, DeliveryState
 from paperdrop.sync.errors import InputError, PaperDropError
 from paperdrop.sync.records import TargetStatus
 from paperdrop.sync.targets import TargetSpec, parse_target_spec
@@ -22,6 +25,7 @@ log = logging.getLogger(__name__)
 
 
 Caller = Literal["api", "cli"]
+OPEN_FOR_REVIEW = (*CLIP_OPEN, ClipState.NEEDS_REVIEW)
 
 
 def allowed_target(rt: Runtime, name_or_spec: str | None, caller: Caller) -> TargetSpec:
@@ -52,7 +56,7 @@ def allowed_target(rt: Runtime, name_or_spec: str | None, caller: Caller) -> Tar
     raise InputError(
         f"{spec} is outside the folders where PaperDrop may write BibTeX files for the extension and the API.",
         fix=f"Use a file in {places}, name it as a target in paperdrop.toml, add its folder to "
-        f"{settings.where('bibtex_dirs')}, or import it with `paperdrop import --to`.",
+        f"{settings.where('bibtex_dirs')}, or import it with {command('import', '--to')}.",
     )
 
 
@@ -83,11 +87,28 @@ def check_target(rt: Runtime, spec: TargetSpec) -> TargetStatus:
         return TargetStatus(str(spec), spec.kind, False, f"Could not check this target: {exc!r}", None)
 
 
+def open_work(rt: Runtime) -> dict[str, int]:
+    """Per target, how many clips and deliveries still have work to do (nothing settled them yet)."""
+    work: dict[str, int] = {}
+    with rt.db.reading() as session:
+        clips = select(Clip.target, func.count()).where(Clip.status.in_(CLIP_OPEN)).group_by(Clip.target)
+        deliveries = (
+            select(Delivery.target, func.count())
+            .where(Delivery.state.in_((DeliveryState.PENDING, DeliveryState.WAITING_FOR_SETUP)))
+            .group_by(Delivery.target)
+        )
+        for target, count in [*session.execute(clips), *session.execute(deliveries)]:
+            work[target] = work.get(target, 0) + count
+    return work
+
+
 def list_targets(rt: Runtime) -> dict[str, Any]:
     """Every known target with its reachability; a target found reachable wakes the deliveries that waited for
-    its setup to be fixed (the check is the proof of the fix)."""
+    its setup to be fixed (the check is the proof of the fix). `needed`: the target is the default, named in
+    paperdrop.toml, or still has work; a target none of that holds for no longer matters if it is unreachable."""
     rt.reload_if_changed(force=True)
     default = str(rt.settings.resolve_target(None))
+    work = open_work(rt)
     targets = []
     for name, spec in known_targets(rt):
         status = check_target(rt, spec)
@@ -102,6 +123,8 @@ def list_targets(rt: Runtime) -> dict[str, Any]:
                 "message": status.message,
                 "fix": status.fix,
                 "default": str(spec) == default,
+                "open_work": work.get(str(spec), 0),
+                "needed": name is not None or work.get(str(spec), 0) > 0,
             }
         )
     return {"default": default, "targets": targets}
@@ -122,3 +145,49 @@ def wake_waiting(rt: Runtime, spec: TargetSpec | None = None) -> int:
                 count += 1
     rt.queue.enqueue_deliver_many(sorted(woken))  # after the commit
     return count
+
+
+@dataclass
+class Removal:
+    target: str
+    name: str | None = None  # the named target taken out of paperdrop.toml
+    clips: int = 0  # clips that were still open for it, now dismissed
+    deliveries: int = 0  # deliveries that were still to do, now failed
+
+
+def remove_target(rt: Runtime, name_or_spec: str) -> Removal:
+    """Forget a target (a mistyped --to, a file that moved): a named one leaves paperdrop.toml; the work still
+    open for it stops (its clips are dismissed, its pending deliveries fail, with the reason), so it is no
+    longer checked or reported as unreachable. Copies already delivered there stay as they are."""
+    settings = rt.settings
+    spec = str(settings.resolve_target(name_or_spec))
+    if spec == str(settings.resolve_target(None)):
+        raise InputError(
+            f"{spec} is the default target.", fix=f"Set another default first ({settings.where('default_target')})."
+        )
+    removal = Removal(spec)
+    if name_or_spec in settings.targets:
+        removal.name = name_or_spec
+        _drop_named_target(rt, name_or_spec)
+    reason = f"Its target {spec} was removed."
+    with rt.db.session() as session:
+        for clip in session.scalars(select(Clip).where(Clip.target == spec, Clip.status.in_(OPEN_FOR_REVIEW))):
+            lifecycle.clip_dismissed(clip, reason)
+            removal.clips += 1
+        waiting = (DeliveryState.PENDING, DeliveryState.WAITING_FOR_SETUP)
+        for delivery in session.scalars(select(Delivery).where(Delivery.target == spec, Delivery.state.in_(waiting))):
+            lifecycle.delivery_failed(delivery, reason)
+            removal.deliveries += 1
+    return removal
+
+
+def _drop_named_target(rt: Runtime, name: str) -> None:
+    """Edit paperdrop.toml in place (comments and layout kept, tomlkit), then take the new settings."""
+    path = Path(rt.settings.source or "")
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    table = document.get("targets")
+    if table is not None and name in table:
+        del table[name]
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+    rt.reload_if_changed(force=True)
+    rt.settings.targets.pop(name, None)  # settings handed in (tests, tools) are not reloaded from the file

@@ -106,10 +106,10 @@ def clip_failed(clip: Clip, problem: Problem) -> None:
     release(clip)
 
 
-def clip_dismissed(clip: Clip) -> None:
-    """A person decided this clip names no paper worth saving: it leaves review and is never worked on."""
+def clip_dismissed(clip: Clip, reason: str = "Dismissed on the review page.") -> None:
+    """A person decided this clip is not to be saved (in review, or by removing its target): never worked on."""
     clip.status = ClipState.DISMISSED
-    clip.last_error, clip.last_fix = "Dismissed on the review page.", None
+    clip.last_error, clip.last_fix = reason, None
     clip.next_attempt_at = None
     release(clip)
 
