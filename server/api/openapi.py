@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from paperdrop.server.api.schemas import ClipIn, ErrorOut
 from paperdrop.server.store.models import MAX_ID
@@ -39,12 +39,14 @@ def operation(path: str, method: str, summary: str, **kwargs: Any):
 
 
 def build_document(version: str, prefix: str = "/api/v1") -> dict[str, Any]:
-    models: set[type[BaseModel]] = {m for op in OPERATIONS for m in (op.body, op.response) if m is not None}
-    models |= {ErrorOut, ClipIn}
-    refs, schema = models_json_schema(
-        [(m, "validation") for m in sorted(models, key=lambda m: m.__name__)],
-        ref_template="#/components/schemas/{model}",
-    )
+    # Requests are described as they are validated, answers as they are serialized (aliases, computed names).
+    requests = {op.body for op in OPERATIONS if op.body is not None} | {ClipIn}
+    answers = {op.response for op in OPERATIONS if op.response is not None} | {ErrorOut}
+    wanted: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        *((m, "validation") for m in sorted(requests, key=lambda m: m.__name__)),
+        *((m, "serialization") for m in sorted(answers, key=lambda m: m.__name__)),
+    ]
+    refs, schema = models_json_schema(wanted, ref_template="#/components/schemas/{model}")
     paths: dict[str, dict[str, Any]] = {}
     for op in OPERATIONS:
         # Paths are relative to `servers` (the API's prefix): a client joins the two, once.
@@ -70,7 +72,7 @@ def build_document(version: str, prefix: str = "/api/v1") -> dict[str, Any]:
 def _operation_doc(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
     ok: dict[str, Any] = {"description": op.summary}
     if op.response is not None:
-        ok["content"] = {op.content_type: {"schema": refs[(op.response, "validation")]}}
+        ok["content"] = {op.content_type: {"schema": refs[(op.response, "serialization")]}}
     elif op.content_type != "application/json":
         ok["content"] = {op.content_type: {"schema": {"type": "string"}}}
     responses: dict[str, Any] = {str(op.status): ok}
@@ -95,7 +97,7 @@ def _operation_doc(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
     return doc
 
 
-ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}  # the one error shape (ErrorOut is an answer model)
 
 
 def _error_statuses(op: Operation) -> list[tuple[str, str]]:

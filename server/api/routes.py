@@ -158,14 +158,25 @@ def get_papers() -> Response:
 
 
 def _query(model: type[Q]) -> Q:
-    """The query string checked against its model (an empty value counts as absent)."""
-    return model.model_validate({k: v for k, v in request.args.items() if v != ""})
+    """The query string checked against its model (the one error shape when it does not match)."""
+    return model.model_validate(request.args.to_dict())
 
 
 def _paper_query() -> PaperQuery:
     args = _query(PapersQuery)
-    target = str(rt().settings.resolve_target(args.target)) if args.target else None
+    target = _filter_target(args.target)
     return PaperQuery(state=args.state, target=target, q=args.q, page=args.page, per_page=args.per_page)
+
+
+def _filter_target(value: str | None) -> str | None:
+    """A target to filter by: a name or spec as the user writes it; one that names no target matches nothing
+    (a filter is a question, not a request to write anywhere)."""
+    if value is None:
+        return None
+    try:
+        return str(rt().settings.resolve_target(value))
+    except InputError:
+        return value
 
 
 @bp.get("/papers/<id:paper_id>")
@@ -198,7 +209,7 @@ def get_targets() -> Response:
 @bp.get("/export.bib")
 @operation("/export.bib", "get", "BibTeX of stored papers", query=ExportQuery, content_type="application/x-bibtex")
 def export_bib() -> Response:
-    text = export_bibtex(rt(), target=_query(ExportQuery).target)
+    text = export_bibtex(rt(), target=_filter_target(_query(ExportQuery).target))
     return Response(
         text, mimetype="application/x-bibtex", headers={"Content-Disposition": 'inline; filename="paperdrop.bib"'}
     )

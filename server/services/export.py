@@ -18,11 +18,11 @@ if TYPE_CHECKING:
 
 
 def export_bibtex(rt: Runtime, target: str | None = None) -> str:
-    """BibTeX of stored papers: those delivered to `target` with their citekeys, or every paper."""
+    """BibTeX of stored papers: those delivered to `target` (a spec) with their citekeys, or every paper."""
     options = rt.bibtex_options
     with rt.db.reading() as session:
         stmt = select(Paper).options(selectinload(Paper.deliveries)).order_by(Paper.id)
-        spec = str(rt.settings.resolve_target(target)) if target else None
+        spec = target
         if spec:
             stmt = stmt.join(Delivery).where(Delivery.target == spec, Delivery.state == DeliveryState.DELIVERED)
         papers = list(session.scalars(stmt))
