@@ -26,6 +26,19 @@ def create_app(settings: Settings | dict[str, Any] | None = None, *, runtime: Ru
         PAPERDROP_TOKEN=runtime.settings.token or security.load_or_create_token(runtime.home),
     )
     app.extensions["paperdrop"] = runtime
+
+    def settings_changed(settings: Settings) -> None:
+        app.config.update(
+            MAX_CONTENT_LENGTH=settings.max_body_bytes,
+            PAPERDROP_SETTINGS=settings,
+            PAPERDROP_TOKEN=settings.token or security.load_or_create_token(runtime.home),
+        )
+
+    def look_at_config() -> None:
+        runtime.reload_if_changed()  # an edited paperdrop.toml takes effect without a restart
+
+    runtime.on_reload(settings_changed)
+    app.before_request(look_at_config)
     errors.init_app(app)
     security.init_app(app)
     app.register_blueprint(api.bp)

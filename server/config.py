@@ -96,7 +96,13 @@ class Settings:
     max_body_bytes: int = _setting(1_000_000, int, "Largest accepted request body.")
     retry_base: float = _setting(60.0, float, "First long-retry wait of a job, seconds; doubles per attempt.")
     retry_max: float = _setting(6 * 3600.0, float, "Longest long-retry wait, seconds.")
-    max_attempts: int = _setting(10, int, "Attempts of a job before it is marked failed.")
+    max_attempts: int = _setting(10, int, "Attempts of a job before it is marked failed (throttles spend none).")
+    throttle_wait: float = _setting(
+        30.0,
+        float,
+        "Longest wait a service asks for (Retry-After, Backoff) that a job waits in place; longer ones "
+        "become the next attempt time.",
+    )
     sweep_interval: float = _setting(30.0, float, "Seconds between sweeps that re-enqueue due work.")
     lease_seconds: float = _setting(300.0, float, "How long a claimed job is owned before a sweep takes it back.")
     refresh_days: float = _setting(7.0, float, "Re-fetch delivered papers from arXiv after this many days.")

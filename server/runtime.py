@@ -7,15 +7,19 @@ explicitly as `rt: Runtime`.
 from __future__ import annotations
 
 import logging
+import os
 import threading
+import time
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paperdrop.server import __version__
-from paperdrop.server.config import Settings, load_settings
+from paperdrop.server.config import Settings, config_file_path, load_settings
 from paperdrop.server.jobs.policy import RetryPolicy
 from paperdrop.server.store.db import Database
+from paperdrop.sync.errors import ConfigurationError
 from paperdrop.sync.targets import Sink, SinkContext, TargetSpec, make_sink
 
 if TYPE_CHECKING:
@@ -29,9 +33,22 @@ log = logging.getLogger(__name__)
 USER_AGENT = "PaperDrop/{version} (+https://github.com/paperdrop/paperdrop; one request per {delay:g} s)"
 
 
+CONFIG_CHECK_SECONDS = 2.0  # how often a running process looks whether paperdrop.toml changed
+
+
 class Runtime:
-    def __init__(self, settings: Settings | None = None, *, migrate: bool = True):
-        self.settings: Settings = settings or load_settings()
+    def __init__(
+        self, settings: Settings | None = None, *, migrate: bool = True, environ: Mapping[str, str] | None = None
+    ):
+        self.settings: Settings = settings or load_settings(environ=environ)
+        # Settings loaded here from the environment and the config file are reloaded when the file changes;
+        # settings handed in (tests, tools) are kept as they are.
+        self._environ = environ if settings is None else None
+        self._watch = settings is None
+        self._config_seen = self._config_stamp()
+        self._config_checked = time.monotonic()
+        self.config_problem: ConfigurationError | None = None  # a changed config file that cannot be used
+        self._on_reload: list[Callable[[Settings], None]] = []
         self.home.mkdir(parents=True, exist_ok=True)
         self.db = Database(self.settings.database_url)
         if migrate:
@@ -73,6 +90,7 @@ class Runtime:
             state_dir=self.state_dir("arxiv"),
             timeout=s.arxiv_timeout,
             backoff_base=s.arxiv_retry_base,
+            throttle_wait=s.throttle_wait,
             user_agent=USER_AGENT.format(version=__version__, delay=s.arxiv_delay),
         )
 
@@ -110,6 +128,53 @@ class Runtime:
             include_keywords=s.bibtex_keywords,
             note=s.bibtex_note,  # type: ignore[arg-type]  # checked by BibtexOptions
         )
+
+    def on_reload(self, callback: Callable[[Settings], None]) -> None:
+        self._on_reload.append(callback)
+
+    def reload_if_changed(self, *, force: bool = False) -> bool:
+        """Pick up an edited paperdrop.toml without a restart (looked at every CONFIG_CHECK_SECONDS at most):
+        the new settings replace the old ones, sinks are rebuilt, and deliveries that waited for a setup fix are
+        tried again at once. A file that cannot be used keeps the old settings and is reported in
+        `config_problem`. True when new settings were taken."""
+        if not self._watch or (not force and time.monotonic() - self._config_checked < CONFIG_CHECK_SECONDS):
+            return False
+        self._config_checked = time.monotonic()
+        stamp = self._config_stamp()
+        if stamp == self._config_seen:
+            return False
+        self._config_seen = stamp
+        try:
+            settings = load_settings(environ=self._environ)
+        except ConfigurationError as exc:
+            log.error("paperdrop.toml changed but cannot be used (the old settings stay): %s", exc)
+            self.config_problem = exc
+            return False
+        self.config_problem = None
+        self._replace_settings(settings)
+        log.info("settings reloaded from %s", settings.source or "the environment")
+        return True
+
+    def _replace_settings(self, settings: Settings) -> None:
+        with self._lock:
+            self.settings = settings
+            s = settings
+            self.policy = RetryPolicy(s.retry_base, s.retry_max, s.max_attempts)
+            self._sinks.clear()
+            for name in ("sink_context", "bibtex_options", "arxiv"):
+                self.__dict__.pop(name, None)  # cached properties built from the old settings
+        for callback in self._on_reload:
+            callback(settings)
+        from paperdrop.server.services.targets import wake_waiting
+
+        wake_waiting(self)
+
+    def _config_stamp(self) -> tuple[int, int] | None:
+        try:
+            found = config_file_path(self.settings.home, self._environ or os.environ).stat()
+        except OSError:
+            return None
+        return found.st_mtime_ns, found.st_size
 
     def close(self) -> None:
         self.db.dispose()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from paperdrop.server.store import leases, lifecycle
 from paperdrop.server.store.models import CLIP_OPEN, Clip, ClipState
 from paperdrop.server.store.papers import fresh_papers, to_record, upsert_paper
-from paperdrop.sync.errors import ConfigurationError, InputError, PermanentError, TransientError
+from paperdrop.sync.errors import ConfigurationError, InputError, PermanentError, ThrottledError, TransientError
 from paperdrop.sync.records import PaperRecord, TitleQuery, TitleResolution
 
 if TYPE_CHECKING:
@@ -120,6 +120,9 @@ def _apply(session: Session, rt: Runtime, clip: Clip, outcome: Outcome, report: 
     elif isinstance(outcome, TitleResolution):
         lifecycle.clip_needs_review(clip, outcome.candidates)
         report.needs_review += 1
+    elif isinstance(outcome, ThrottledError):
+        lifecycle.clip_throttled(clip, outcome)
+        report.retried += 1
     elif isinstance(outcome, (TransientError, ConfigurationError)) or outcome is None:
         problem = outcome if outcome is not None else "The resolve job ended before this clip."
         if lifecycle.clip_retry_later(clip, rt.policy, problem, getattr(outcome, "retry_after", None)):

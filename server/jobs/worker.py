@@ -45,6 +45,7 @@ class Worker:
         last_refresh = 0.0
         while not self._stop.is_set():
             try:
+                self.rt.reload_if_changed()  # an edited paperdrop.toml takes effect without a restart
                 sweep(self.rt)
                 if time.monotonic() - last_refresh > REFRESH_CHECK_SECONDS:
                     self.rt.queue.enqueue_refresh()

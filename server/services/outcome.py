@@ -113,9 +113,7 @@ def _delivery_outcome(clip: Clip, delivery: Delivery | None, duplicate: bool, li
     if delivery is None:
         return Outcome("saving", f"Saving to {label}…", None, target, paper_links)
     if delivery.state == DeliveryState.DELIVERED:
-        if delivery.already_present or duplicate:
-            return Outcome("already_there", f"Already in {label}", None, target, paper_links)
-        return Outcome("saved", f"Saved to {label}", None, target, paper_links)
+        return _delivered(delivery, duplicate, target, label, paper_links)
     if delivery.state == DeliveryState.WAITING_FOR_SETUP:
         message = delivery.last_error or f"{label} cannot be written yet."
         fix = delivery.last_fix or "Fix the target's setup; PaperDrop then saves it on its own."
@@ -127,6 +125,21 @@ def _delivery_outcome(clip: Clip, delivery: Delivery | None, duplicate: bool, li
     if delivery.attempts or delivery.last_error:
         return _retrying(delivery.last_error or f"{label} did not answer.", delivery.next_attempt_at, target)
     return Outcome("saving", f"Saving to {label}…", None, target, paper_links)
+
+
+def _delivered(delivery: Delivery, duplicate: bool, target: str, label: str, links: dict[str, str]) -> Outcome:
+    if delivery.recheck:
+        return Outcome("saving", f"Checking that it is still in {label}…", None, target, links)
+    if delivery.missing_at is not None:
+        message = f"No longer in {label}: it was removed after PaperDrop saved it."
+        fix = "Save it again (or retry it) to write it back."
+        return Outcome("failed", message, fix, target, links)
+    remark = f". {delivery.remark}" if delivery.remark else ""
+    if delivery.written_again:
+        return Outcome("saved", f"Written again to {label} (it had been removed){remark}", None, target, links)
+    if delivery.already_present or duplicate:
+        return Outcome("already_there", f"Already in {label}{remark}", None, target, links)
+    return Outcome("saved", f"Saved to {label}{remark}", None, target, links)
 
 
 def _retrying(problem: str, next_attempt_at: datetime | None, target: str) -> Outcome:

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from paperdrop.server.store.models import Clip
+from paperdrop.server.store import lifecycle
+from paperdrop.server.store.models import Clip, Delivery, DeliveryState
 from paperdrop.sync.errors import PaperDropError
 from paperdrop.sync.records import TargetStatus
 from paperdrop.sync.targets import TargetSpec, parse_target_spec
@@ -41,10 +42,15 @@ def check_target(rt: Runtime, spec: TargetSpec) -> TargetStatus:
 
 
 def list_targets(rt: Runtime) -> dict[str, Any]:
+    """Every known target with its reachability; a target found reachable wakes the deliveries that waited for
+    its setup to be fixed (the check is the proof of the fix)."""
+    rt.reload_if_changed(force=True)
     default = str(rt.settings.resolve_target(None))
     targets = []
     for name, spec in known_targets(rt):
         status = check_target(rt, spec)
+        if status.reachable:
+            wake_waiting(rt, spec)
         targets.append(
             {
                 "name": name,
@@ -57,3 +63,20 @@ def list_targets(rt: Runtime) -> dict[str, Any]:
             }
         )
     return {"default": default, "targets": targets}
+
+
+def wake_waiting(rt: Runtime, spec: TargetSpec | None = None) -> int:
+    """A setup fix takes effect at once: deliveries waiting for one (to `spec`, or to any target) are due now.
+    Returns how many were woken."""
+    woken: set[str] = set()
+    with rt.db.session() as session:
+        waiting = select(Delivery).where(Delivery.state == DeliveryState.WAITING_FOR_SETUP)
+        if spec is not None:
+            waiting = waiting.where(Delivery.target == str(spec))
+        count = 0
+        for delivery in session.scalars(waiting):
+            if lifecycle.setup_fixed(delivery):
+                woken.add(delivery.target)
+                count += 1
+    rt.queue.enqueue_deliver_many(sorted(woken))  # after the commit
+    return count

@@ -13,6 +13,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from paperdrop.server.store import lifecycle
+from paperdrop.server.store.leases import free_condition
 from paperdrop.server.store.models import Clip, ClipState, Delivery, DeliveryState, utcnow
 from paperdrop.sync.ids import normalize_arxiv_id
 from paperdrop.sync.records import ClipInput
@@ -29,7 +30,7 @@ class StoredClip:
     status: str
     paper_id: int | None
     duplicate: bool  # this paper was already clipped for this target (or earlier in the same call)
-    reopened: bool = False  # a failure of this clip or of its delivery was reopened: saving again is retrying
+    reopened: bool = False  # saved before, and saving again restarted work (a retry, or a check of the copy)
 
 
 def dedupe_key(clip: ClipInput) -> str:
@@ -41,9 +42,9 @@ def dedupe_key(clip: ClipInput) -> str:
 
 
 def store_clips(session: Session, inputs: list[ClipInput], target: TargetSpec) -> list[StoredClip]:
-    """Store every clip, or find the one stored before, and return them in input order. Saving a paper again
-    whose clip or delivery to this target failed is asking to try again: those failures are reopened. Runs
-    inside the caller's transaction; the caller enqueues after the commit."""
+    """Store every clip, or find the one stored before, and return them in input order. Saving a paper again is
+    asking again (see `_save_again`). Runs inside the caller's transaction; the caller enqueues after the
+    commit."""
     spec = str(target)
     keys = [dedupe_key(c) for c in inputs]
     table = Clip.__table__
@@ -63,7 +64,7 @@ def store_clips(session: Session, inputs: list[ClipInput], target: TargetSpec) -
         inserted = conn.execute(insert(table).returning(table.c.id, table.c.dedupe_key), list(fresh.values()))
         for row in inserted:
             known[row.dedupe_key] = (row.id, ClipState.RECEIVED, None)
-    reopened = _reopen_failures(session, [r.id for r in rows], spec) if rows else set()
+    reopened = _save_again(session, [r.id for r in rows], spec) if rows else set()
     seen: set[str] = set()
     result = []
     for key in keys:
@@ -75,22 +76,26 @@ def store_clips(session: Session, inputs: list[ClipInput], target: TargetSpec) -
     return result
 
 
-def _reopen_failures(session: Session, clip_ids: list[int], target: str) -> set[int]:
-    """Reopen failed clips among `clip_ids` and failed deliveries of their papers to `target`; returns the
-    ids of the clips concerned."""
-    reopened = set()
+def _save_again(session: Session, clip_ids: list[int], target: str) -> set[int]:
+    """Saving a paper again asks again: a failed clip is resolved again, its failed or setup-waiting delivery
+    to `target` is tried again, and a delivered one is checked at the target (written again if the copy is
+    gone). Returns the ids of the clips whose work restarted."""
+    again = set()
     for clip in session.scalars(select(Clip).where(Clip.id.in_(clip_ids), Clip.status == ClipState.FAILED)):
         lifecycle.clip_reopened(clip)
-        reopened.add(clip.id)
-    failed = (
+        again.add(clip.id)
+    theirs = (
         select(Delivery, Clip.id)
         .join(Clip, (Clip.paper_id == Delivery.paper_id) & (Clip.target == Delivery.target))
-        .where(Clip.id.in_(clip_ids), Delivery.target == target, Delivery.state == DeliveryState.FAILED)
+        .where(Clip.id.in_(clip_ids), Delivery.target == target, free_condition(Delivery))
     )
-    for delivery, clip_id in session.execute(failed):
-        lifecycle.delivery_reopened(delivery)
-        reopened.add(clip_id)
-    return reopened
+    for delivery, clip_id in session.execute(theirs):
+        if delivery.state in (DeliveryState.FAILED, DeliveryState.WAITING_FOR_SETUP):
+            lifecycle.delivery_reopened(delivery)
+            again.add(clip_id)
+        elif lifecycle.delivery_recheck(delivery):
+            again.add(clip_id)
+    return again
 
 
 def _values(clip: ClipInput, key: str, target: str) -> dict[str, Any]:

@@ -29,10 +29,12 @@ def new_owner() -> str:
 
 
 def due_condition(model: type[LeaseMixin], now: datetime) -> ColumnElement[bool]:
-    return and_(
-        or_(model.next_attempt_at.is_(None), model.next_attempt_at <= now),
-        or_(model.lease_expires.is_(None), model.lease_expires < now),
-    )
+    return and_(or_(model.next_attempt_at.is_(None), model.next_attempt_at <= now), free_condition(model, now))
+
+
+def free_condition(model: type[LeaseMixin], now: datetime | None = None) -> ColumnElement[bool]:
+    """Not owned by a job right now (never leased, released, or the lease ran out)."""
+    return or_(model.lease_expires.is_(None), model.lease_expires < (now or utcnow()))
 
 
 def claim(
@@ -47,7 +49,7 @@ def claim(
 ) -> list[int]:
     """Lease up to `limit` due rows matching `where` to `owner`; return their ids (oldest first)."""
     now = utcnow()
-    free = or_(model.lease_expires.is_(None), model.lease_expires < now)
+    free = free_condition(model, now)
     candidates = select(model.id).where(where, due_condition(model, now)).order_by(model.id).limit(limit)
     session.execute(
         update(model)
@@ -89,6 +91,17 @@ def finish_owned(
         with db.session() as session:
             for row in owned(session, model, ids[start : start + FINISH_CHUNK], owner):
                 finish(session, row)
+
+
+def renew(session: Session, model: type[Clip] | type[Delivery], ids: list[int], owner: str, seconds: float) -> None:
+    """Extend `owner`'s lease on `ids` by `seconds` from now: a job that waits (a throttle) or works long keeps
+    its rows, instead of having a sweep hand them to another worker meanwhile."""
+    session.execute(
+        update(model)
+        .where(model.id.in_(ids), model.lease_owner == owner)
+        .values(lease_expires=utcnow() + timedelta(seconds=seconds))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def release(row: LeaseMixin) -> None:

@@ -2,7 +2,8 @@
 
 Clip:     received → resolving → resolved | needs_review | dismissed | failed   (failed → received: retry)
 Delivery: pending → delivered | waiting_for_setup | failed                      (→ pending: retry, a setup
-          fix, or the copy found missing at the target)
+          fix); delivered → checked again when the paper is saved again (recheck), written again if the copy
+          is gone; a copy noticed gone is marked missing and shown, never written back unasked
 
 Jobs, services and views call these functions on rows they hold in a write session; nothing else assigns
 `status` or `state`. Each function also releases the row's lease where the change ends a job's work on it.
@@ -26,7 +27,7 @@ from paperdrop.server.store.models import (
     Paper,
     utcnow,
 )
-from paperdrop.sync.errors import PaperDropError
+from paperdrop.sync.errors import PaperDropError, ThrottledError
 from paperdrop.sync.records import Candidate, DeliveryOutcome
 
 if TYPE_CHECKING:
@@ -143,11 +144,18 @@ def ensure_delivery(session: Session, paper: Paper, target: str) -> Delivery | N
 
 
 def delivery_delivered(delivery: Delivery, outcome: DeliveryOutcome) -> None:
+    """The copy is at the target: written now, found there, or written again after it had been removed. The
+    flags say what the last delivery or check found, for the outcome of the latest save (an in-place update
+    after a refresh is not a save and leaves them)."""
+    updating = delivery.state == DeliveryState.DELIVERED and delivery.needs_update and not delivery.recheck
     delivery.state = DeliveryState.DELIVERED
     delivery.remote_key = outcome.remote_key or delivery.remote_key
     delivery.remote_version = outcome.remote_version
-    delivery.already_present = delivery.already_present or outcome.already_present
-    delivery.needs_update = False
+    if not updating:
+        delivery.already_present, delivery.written_again = outcome.already_present, outcome.rewritten
+    delivery.missing_at = None
+    delivery.remark = outcome.remark or delivery.remark
+    delivery.needs_update = delivery.recheck = False
     delivery.next_attempt_at = None
     delivery.delivered_at = delivery.delivered_at or utcnow()
     _clear_problem(delivery)
@@ -199,4 +207,48 @@ def delivery_needs_update(delivery: Delivery) -> bool:
         return False
     delivery.needs_update = True
     delivery.next_attempt_at = None
+    return True
+
+
+def delivery_throttled(delivery: Delivery, problem: ThrottledError) -> None:
+    """The target asked PaperDrop to wait longer than a job waits in place: the next attempt is at exactly the
+    time asked, and no attempt is spent, however often it happens."""
+    if delivery.state == DeliveryState.WAITING_FOR_SETUP:
+        delivery.state = DeliveryState.PENDING
+    _record_problem(delivery, problem)
+    delivery.next_attempt_at = utcnow() + timedelta(seconds=problem.retry_after)
+    release(delivery)
+
+
+def delivery_recheck(delivery: Delivery) -> bool:
+    """Saving a delivered paper again means "make sure it is there": the copy is checked at the target and
+    written again if it is gone. True when the delivery was delivered (and is now due for the check)."""
+    if delivery.state != DeliveryState.DELIVERED:
+        return False
+    delivery.recheck = True
+    delivery.next_attempt_at = None
+    return True
+
+
+def delivery_missing(delivery: Delivery) -> None:
+    """PaperDrop noticed its copy gone from the target (removed by the user or a tool): recorded and shown,
+    never written back without being asked (save again, retry, re-import)."""
+    if delivery.state == DeliveryState.DELIVERED and delivery.missing_at is None:
+        delivery.missing_at = utcnow()
+
+
+def clip_throttled(clip: Clip, problem: ThrottledError) -> None:
+    """arXiv asked PaperDrop to wait: the next attempt is at the time asked, no attempt spent."""
+    clip.status = ClipState.RESOLVING
+    _record_problem(clip, problem)
+    clip.next_attempt_at = utcnow() + timedelta(seconds=problem.retry_after)
+    release(clip)
+
+
+def setup_fixed(delivery: Delivery) -> bool:
+    """The target's setup was fixed (a check passed, the config changed, the user retried): a delivery that
+    waited for it is due now. True when it was waiting."""
+    if delivery.state != DeliveryState.WAITING_FOR_SETUP:
+        return False
+    delivery_reopened(delivery)
     return True

@@ -21,9 +21,11 @@ from lxml import etree
 from tenacity import RetryCallState, RetryError, Retrying, retry_if_exception_type, wait_exponential_jitter
 
 from paperdrop.sync.arxiv.gate import ArxivGate
-from paperdrop.sync.errors import InputError, PermanentError, TransientError
+from paperdrop.sync.errors import InputError, PermanentError, ThrottledError, TransientError
 
 MAX_PAGE = 2000  # arXiv answers at most 2000 entries per request; more is HTTP 400
+RATE_LIMIT_PAUSE = 15.0  # seconds, times the backoff base: a 429 without Retry-After
+THROTTLE_ROUNDS = 8  # throttles waited in place in one query before the job reschedules it
 ATOM = {"atom": "http://www.w3.org/2005/Atom"}
 
 
@@ -39,13 +41,23 @@ class _EmptyPage(_Retryable):
     """HTTP 200 with no entries where entries were expected: arXiv's flaky empty page, or a true miss."""
 
 
+class _Throttled(Exception):
+    """arXiv asked for patience: a 429 (its rate limit, usually without Retry-After) or a 503 with Retry-After.
+    A wait, not a failure: it spends none of the short retries."""
+
+    def __init__(self, status: int, seconds: float):
+        super().__init__(f"arXiv answered HTTP {status}")
+        self.status, self.seconds = status, seconds
+
+
 class ArxivSession(requests.Session):
     """The HTTP under `arxiv.Client`: gate, timeout, User-Agent and status checks on every request.
     `requests_made` counts every request sent, retries included."""
 
-    def __init__(self, gate: ArxivGate, *, user_agent: str, timeout: float, max_wait: float):
+    def __init__(self, gate: ArxivGate, *, user_agent: str, timeout: float, rate_limit_pause: float):
         super().__init__()
-        self.gate, self.user_agent, self.timeout, self.max_wait = gate, user_agent, timeout, max_wait
+        self.gate, self.user_agent, self.timeout = gate, user_agent, timeout
+        self.rate_limit_pause = rate_limit_pause
         self.requests_made = 0
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
@@ -60,18 +72,17 @@ class ArxivSession(requests.Session):
                 raise _Retryable(f"arXiv did not answer within {self.timeout:g} s") from exc
             except requests.RequestException as exc:
                 raise _Retryable(f"connection to arXiv failed: {exc.__class__.__name__}") from exc
-        _check(response, self.max_wait)
+        _check(response, self.rate_limit_pause)
         return response
 
 
-def _check(resp: requests.Response, max_wait: float) -> None:
+def _check(resp: requests.Response, rate_limit_pause: float) -> None:
     status = resp.status_code
     if status == 429 or status >= 500:
         retry_after = _retry_after(resp.headers.get("Retry-After"))
-        if retry_after is not None and retry_after > max_wait:
-            # Longer than a short retry should block: hand over to the job's long retry.
-            raise TransientError(f"arXiv answered HTTP {status}.", retry_after=retry_after)
-        raise _Retryable(f"arXiv answered HTTP {status}: {resp.text[:200].strip()}", retry_after)
+        if status == 429 or retry_after is not None:
+            raise _Throttled(status, retry_after if retry_after is not None else rate_limit_pause)
+        raise _Retryable(f"arXiv answered HTTP {status}: {resp.text[:200].strip()}")  # an outage
     if status == 400:
         raise InputError(
             f"arXiv rejected the request (HTTP 400): {_error_text(resp)}",
@@ -94,14 +105,18 @@ class ArxivClient:
         short_retries: int = 4,
         backoff_base: float = 1.0,
         max_wait: float = 60.0,
+        throttle_wait: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
     ):
         self.short_retries = short_retries
         self.backoff_base = backoff_base
         self.max_wait = max_wait
+        self.throttle_wait = throttle_wait
         self._sleep = sleep
         self.api_url = api_url
-        self.session = ArxivSession(gate, user_agent=user_agent, timeout=timeout, max_wait=max_wait)
+        # arXiv's 429 rarely says how long: pause as long as it has been seen to stall (docs/reference.md).
+        pause = RATE_LIMIT_PAUSE * backoff_base
+        self.session = ArxivSession(gate, user_agent=user_agent, timeout=timeout, rate_limit_pause=pause)
 
     @property
     def requests_made(self) -> int:
@@ -117,8 +132,24 @@ class ArxivClient:
         empty_attempts: int | None = None,
     ) -> list[arxiv.Result]:
         """The results of one query (one page). With `expect_results`, an empty page is asked again (up to
-        `empty_attempts` times in all, default the whole short budget) before it is believed."""
+        `empty_attempts` times in all, default the whole short budget) before it is believed. A throttle is
+        waited exactly as asked, up to `throttle_wait` at a time (THROTTLE_ROUNDS times at most), and spends no
+        retry; a longer one raises ThrottledError for the job to schedule."""
         search = arxiv.Search(query=search_query, id_list=list(id_list or []), max_results=min(max_results, MAX_PAGE))
+        last = _Throttled(429, 0.0)
+        for _ in range(THROTTLE_ROUNDS):
+            try:
+                return self._with_short_retries(search, expect_results, empty_attempts)
+            except _Throttled as throttle:
+                if throttle.seconds > self.throttle_wait:
+                    raise _throttled(throttle) from throttle
+                self._sleep(throttle.seconds)
+                last = throttle
+        raise _throttled(last)
+
+    def _with_short_retries(
+        self, search: arxiv.Search, expect_results: bool, empty_attempts: int | None
+    ) -> list[arxiv.Result]:
         try:
             for attempt in self._retrying(empty_attempts):
                 with attempt:
@@ -167,6 +198,14 @@ class ArxivClient:
             return float(retry_after) if retry_after is not None else float(backoff(state))
 
         return Retrying(stop=stop, wait=wait, retry=retry_if_exception_type(_Retryable), sleep=self._sleep)
+
+
+def _throttled(throttle: _Throttled) -> ThrottledError:
+    return ThrottledError(
+        f"arXiv asked PaperDrop to wait {throttle.seconds:g} s (HTTP {throttle.status}).",
+        retry_after=throttle.seconds,
+        fix="Nothing to fix: PaperDrop asks again then, without counting it as a failed attempt.",
+    )
 
 
 def _transient(exc: BaseException | None) -> TransientError:

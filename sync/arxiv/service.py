@@ -44,6 +44,7 @@ class ArxivService:
         id_batch: int = ID_BATCH,
         title_batch: int = TITLE_BATCH,
         max_wait: float = 60.0,
+        throttle_wait: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
     ):
         self.gate = ArxivGate(delay, Path(state_dir))
@@ -55,6 +56,7 @@ class ArxivService:
             short_retries=short_retries,
             backoff_base=backoff_base,
             max_wait=max_wait,
+            throttle_wait=throttle_wait,
             sleep=sleep,
         )
         self.id_batch = max(1, min(id_batch, ID_BATCH))

@@ -51,9 +51,11 @@ def test_outcome_every_kind_as_the_api_answers_it(client, rt, fake_arxiv, tmp_pa
     # saved: resolved and written
     work(rt, fresh["id"])
     seen["saved"] = get(client, fresh["id"])
-    # already_there: the same paper saved again
+    # already_there: the same paper saved again (checked at the target first)
     [again] = post(client, {"arxiv_id": "2403.12943v2"})
-    seen["already_there"] = again["outcome"]
+    assert again["outcome"]["message"] == "Checking that it is still in papers.bib…"
+    work(rt, again["id"])
+    seen["already_there"] = get(client, again["id"])
     # rejected: a paper that names nothing, in a batch with a good one
     good, bad = post(client, {"arxiv_id": "2408.03906"}, {"abstract": "no id, no title"})
     seen["rejected"] = bad["outcome"]
