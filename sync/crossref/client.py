@@ -127,7 +127,7 @@ class CrossrefClient:
     def _wait(self, state: Any) -> float:
         exc = state.outcome.exception() if state.outcome is not None else None
         hint = getattr(exc, "retry_after", None)
-        return float(hint) if hint is not None else float(wait_exponential_jitter(initial=0.5, max=5)(state))
+        return float(hint) if hint is not None else float(wait_exponential_jitter(multiplier=0.5, max=5)(state))
 
     def _get(self, doi: str) -> dict[str, Any] | None:
         params = {"mailto": self.contact_email} if self.contact_email else None
