@@ -125,6 +125,11 @@ class ChildWriter:
         key = attachment_key(job.key)
         if self._state.files_done([key]):
             return
+        known = self.storage_problem()  # found out for an earlier paper of this call: no upload is tried
+        if known:
+            job.remark = known
+            self._link_instead(job, key, version)
+            return
         result = store_file(self._client, key, path)
         if result == "stored":
             self._state.mark_file_done(key)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
@@ -87,7 +88,9 @@ class ZoteroSink:
             if not cacheable:
                 return status
             self._checked = (now, status, problem)
-        return self._checked[1]
+        status = self._checked[1]
+        pdfs = self._parts[4].storage_problem() if self._parts and status.reachable else None
+        return replace(status, message=f"{status.message} {pdfs}") if pdfs else status
 
     def prepare(self, requests: list[DeliveryRequest]) -> dict[int, str]:
         """Keys the server persists before `deliver`: a new random key for a request without one, and the
@@ -324,8 +327,7 @@ class ZoteroSink:
         if problem:
             return TargetStatus(str(self.spec), "zotero", False, problem.message, fix=problem.fix)
         message = f"{self.config.label}: the API key can write; collection {self.spec.location}."
-        pdfs = self._parts[4].storage_problem() if self._parts else None
-        return TargetStatus(str(self.spec), "zotero", True, f"{message} {pdfs}" if pdfs else message)
+        return TargetStatus(str(self.spec), "zotero", True, message)
 
 
 class _TranslatingLock(FileLock):
