@@ -23,6 +23,7 @@ COLLECTION = "Reading/Robotics"
 def _env(fake_arxiv: FakeArxiv, fake_zotero: FakeZotero) -> dict[str, str]:
     return {
         "PAPERDROP_ARXIV_API_URL": fake_arxiv.url,
+        "PAPERDROP_ARXIV_PDF_URL": fake_arxiv.pdf_url,
         "PAPERDROP_ZOTERO_API_URL": fake_zotero.url,
         "PAPERDROP_ZOTERO_LIBRARY_ID": str(USER_ID),
         "PAPERDROP_ZOTERO_API_KEY": API_KEY,
@@ -60,7 +61,9 @@ def _check_items(fake: FakeZotero, papers: list[dict]) -> None:
         assert item["itemType"] == "preprint" and item["repository"] == "arXiv"
         assert " ".join(item["title"].split()) == " ".join(paper["title"].split())
         assert item["url"] == f"https://arxiv.org/abs/{paper['id']}"
-        assert len(fake.children(item["key"])) == 2  # the note and the PDF link
+        [pdf] = [c for c in fake.children(item["key"]) if c["itemType"] == "attachment"]
+        assert pdf["linkMode"] == "imported_url" and fake.file_of(pdf["key"]) is not None  # stored, once
+    assert len(fake.library().files) == len(papers)
 
 
 @pytest.mark.timeout(600)
