@@ -162,7 +162,8 @@ def run_jobs(n: int, busy: bool, seed: int) -> dict[str, float]:
 def sink_table(sizes: list[int]) -> None:
     print("\n1. deliver() with stored PDFs on the fake Zotero (no added latency)")
     print(
-        f"{'N':>5} {'item writes':>12} {'target':>7} {'file reqs':>10} {'coll':>5} {'reads':>6} {'s':>7} {'naive writes':>13} {'naive s':>8}"
+        f"{'N':>5} {'item writes':>12} {'target':>7} {'file reqs':>10} {'coll':>5} {'reads':>6} {'s':>7} "
+        f"{'naive writes':>13} {'naive s':>8}"
     )
     for n in sizes:
         sink, naive = run_sink(n), run_naive(n)
