@@ -5,11 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter, Map
 
 from paperdrop.server import dashboard, errors, security
 from paperdrop.server.api import routes as api
 from paperdrop.server.config import Settings, load_settings
 from paperdrop.server.runtime import Runtime
+from paperdrop.server.store.models import MAX_ID
+
+
+class RowIdConverter(IntegerConverter):
+    """`<id:clip_id>`: a row id, 1 to MAX_ID; anything else in the URL is a 404, never an overflow."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=MAX_ID)
 
 
 def create_app(settings: Settings | dict[str, Any] | None = None, *, runtime: Runtime | None = None) -> Flask:
@@ -19,6 +28,7 @@ def create_app(settings: Settings | dict[str, Any] | None = None, *, runtime: Ru
             settings = load_settings(settings)
         runtime = Runtime(settings)
     app = Flask(__name__)
+    app.url_map.converters["id"] = RowIdConverter
     app.config.update(
         MAX_CONTENT_LENGTH=runtime.settings.max_body_bytes,
         JSON_SORT_KEYS=False,

@@ -125,6 +125,11 @@ class Settings:
     refresh_days: float = _setting(7.0, float, "Re-fetch delivered papers from arXiv after this many days.")
     paper_cache_hours: float = _setting(24.0, float, "Reuse a stored paper for this long without asking arXiv.")
     workers: int = _setting(2, int, "Job worker threads in one process.")
+    bibtex_dirs: list[str] = _setting(
+        lambda s: [s["home"], str(Path.home())],
+        _list,
+        "Directories where the API, the extension and the dashboard may name .bib files (the CLI may name any).",
+    )
     bibtex_abstract: bool = _setting(False, _bool, "Write abstracts into BibTeX entries.")
     bibtex_keywords: bool = _setting(False, _bool, "Write arXiv categories as BibTeX keywords.")
     bibtex_note: str | None = _setting(None, help="Write the digest context as 'note' or 'addendum'.")

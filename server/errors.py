@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, request
+from flask import Flask, Response, jsonify, request
 from pydantic import ValidationError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from paperdrop.server.store.db import RETRY_AFTER_SECONDS, StoreUnavailable
 from paperdrop.sync.errors import ConfigurationError, InputError
 
 
@@ -62,6 +64,19 @@ def init_app(app: Flask) -> None:
     def _config(exc: ConfigurationError):
         return error_response(409, "configuration", str(exc))
 
+    @app.errorhandler(StoreUnavailable)
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _store_unavailable(exc: Exception) -> Response:
+        problem = exc if isinstance(exc, StoreUnavailable) else StoreUnavailable.from_error(exc)
+        app.logger.warning("store unavailable on %s %s: %s", request.method, request.path, problem)
+        if is_api_request():
+            response = error_response(503, "store_unavailable", problem.message, [problem.fix] if problem.fix else [])
+        else:
+            response = Response(f"PaperDrop cannot reach its store right now: {problem.message}", 503)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         if not is_api_request():
@@ -70,7 +85,10 @@ def init_app(app: Flask) -> None:
         if exc.code == 413:
             limit = app.config.get("MAX_CONTENT_LENGTH")
             message = f"The request body is larger than {limit} bytes; send fewer papers per request."
-        return error_response(exc.code or 500, code, message)
+        response = error_response(exc.code or 500, code, message)
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

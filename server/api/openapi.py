@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from paperdrop.server.api.schemas import ClipIn, ErrorOut
+from paperdrop.server.store.models import MAX_ID
 
 
 @dataclass
@@ -19,7 +20,7 @@ class Operation:
     body: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
     status: int = 200
-    query: dict[str, str] = field(default_factory=dict)  # name -> description
+    query: type[BaseModel] | None = None  # the query parameters' model
     auth: bool = True
     content_type: str = "application/json"
 
@@ -46,7 +47,8 @@ def build_document(version: str, prefix: str = "/api/v1") -> dict[str, Any]:
     )
     paths: dict[str, dict[str, Any]] = {}
     for op in OPERATIONS:
-        paths.setdefault(prefix + op.path, {})[op.method] = _operation_doc(op, refs)
+        # Paths are relative to `servers` (the API's prefix): a client joins the two, once.
+        paths.setdefault(op.path, {})[op.method] = _operation_doc(op, refs)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -65,24 +67,24 @@ def build_document(version: str, prefix: str = "/api/v1") -> dict[str, Any]:
     }
 
 
-def _operation_doc(op: Operation, refs: dict) -> dict[str, Any]:
-    error = {
-        "description": "Error",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
-    }
+def _operation_doc(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
     ok: dict[str, Any] = {"description": op.summary}
     if op.response is not None:
         ok["content"] = {op.content_type: {"schema": refs[(op.response, "validation")]}}
     elif op.content_type != "application/json":
         ok["content"] = {op.content_type: {"schema": {"type": "string"}}}
+    responses: dict[str, Any] = {str(op.status): ok}
+    for status, why in _error_statuses(op):
+        responses[status] = {"description": why, "content": {"application/json": {"schema": ERROR_REF}}}
     doc: dict[str, Any] = {
+        "operationId": f"{op.method}_{op.path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}",
         "summary": op.summary,
-        "responses": {str(op.status): ok, "4XX": error},
-        "parameters": [
-            {"name": name, "in": "query", "required": False, "description": text, "schema": {"type": "string"}}
-            for name, text in op.query.items()
-        ]
-        + [{"name": p, "in": "path", "required": True, "schema": {"type": "integer"}} for p in _path_params(op.path)],
+        "responses": responses,
+        "parameters": _query_parameters(op.query)
+        + [
+            {"name": p, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
+            for p in _path_params(op.path)
+        ],
     }
     if op.body is not None:
         doc["requestBody"] = {
@@ -91,6 +93,47 @@ def _operation_doc(op: Operation, refs: dict) -> dict[str, Any]:
         }
     doc["security"] = [{"bearer": []}] if op.auth else []
     return doc
+
+
+ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def _error_statuses(op: Operation) -> list[tuple[str, str]]:
+    statuses = []
+    if op.auth:
+        statuses += [("401", "Missing or wrong token"), ("403", "Host or Origin not allowed")]
+    if op.body is not None:
+        statuses += [
+            ("400", "The body is not usable JSON"),
+            ("413", "The body is too large"),
+            ("415", "The body is not JSON"),
+        ]
+    if op.body is not None or op.query is not None:
+        statuses.append(("422", "The request does not match this document (details say where)"))
+    if _path_params(op.path):
+        statuses.append(("404", "No such clip or paper"))
+    statuses.append(("503", "The store cannot answer right now; send the request again after Retry-After"))
+    return statuses
+
+
+def _query_parameters(model: type[BaseModel] | None) -> list[dict[str, Any]]:
+    if model is None:
+        return []
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    required = set(schema.get("required", []))
+    parameters = []
+    for name, prop in schema["properties"].items():
+        prop = dict(prop)
+        description = prop.pop("description", None)
+        prop.pop("title", None)
+        prop.pop("default", None)
+        if "anyOf" in prop:  # an optional value: the parameter is simply left out
+            prop = next(p for p in prop["anyOf"] if p.get("type") != "null")
+        parameter: dict[str, Any] = {"name": name, "in": "query", "required": name in required, "schema": prop}
+        if description:
+            parameter["description"] = description
+        parameters.append(parameter)
+    return parameters
 
 
 def _path_params(path: str) -> list[str]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from paperdrop.server import __version__
+from paperdrop.server.api.body import json_body
 from paperdrop.server.api.openapi import build_document, operation
 from paperdrop.server.api.schemas import (
     ClipIn,
@@ -16,9 +16,12 @@ from paperdrop.server.api.schemas import (
     ClipOut,
     ClipsAccepted,
     ClipsIn,
+    ClipsQuery,
+    ExportQuery,
     Health,
     PaperDetail,
     PaperPage,
+    PapersQuery,
     ResolveIn,
     RetryOut,
     TargetList,
@@ -28,7 +31,7 @@ from paperdrop.server.errors import ApiError, validation_details
 from paperdrop.server.runtime import Runtime
 from paperdrop.server.security import require_token
 from paperdrop.server.services.export import export_bibtex
-from paperdrop.server.services.library import PAPER_STATES, PaperQuery, clips_with_delivery, list_papers
+from paperdrop.server.services.library import PaperQuery, clips_with_delivery, list_papers
 from paperdrop.server.services.outcome import Links
 from paperdrop.server.services.requeue import retry_paper
 from paperdrop.server.services.review import ClipNotFound, choose_paper
@@ -39,7 +42,7 @@ from paperdrop.sync.errors import InputError
 from paperdrop.sync.records import ClipInput
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-MAX_IDS_PER_LOOKUP = 500
+Q = TypeVar("Q", bound=BaseModel)
 
 
 def rt() -> Runtime:
@@ -56,18 +59,6 @@ def links() -> Links:
 def _authenticate() -> None:
     if request.endpoint != "api.health":
         require_token()
-
-
-def _json_body() -> Any:
-    if not request.is_json:
-        raise ApiError(
-            415, "unsupported_media_type", "Send the body as JSON.", ["Set 'Content-Type: application/json'."]
-        )
-    raw = request.get_data(cache=False)
-    try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(400, "malformed_json", f"The body is not valid JSON: {exc}.") from exc
 
 
 @bp.get("/health")
@@ -89,7 +80,7 @@ def openapi() -> Response:
     "/clips", "post", "Store clips; answers in order, one per paper", body=ClipsIn, response=ClipsAccepted, status=202
 )
 def post_clips() -> tuple[Response, int]:
-    body = ClipsIn.model_validate(_json_body())
+    body = ClipsIn.model_validate(json_body())
     items = [_paper(index, paper) for index, paper in enumerate(body.papers)]
     result = save_clips(rt(), items, body.target, links=links(), coalesce=True)
     answers = [answer_json(a) for a in result.answers]
@@ -116,22 +107,15 @@ def _paper(index: int, raw: Any) -> ClipInput | Rejection:
 
 
 @bp.get("/clips")
-@operation(
-    "/clips", "get", "Several clips at once (polling)", response=ClipList, query={"ids": "comma-separated clip ids"}
-)
+@operation("/clips", "get", "Several clips at once (polling)", response=ClipList, query=ClipsQuery)
 def get_clips() -> Response:
-    try:
-        ids = [int(x) for x in request.args.get("ids", "").split(",") if x.strip()]
-    except ValueError as exc:
-        raise ApiError(400, "invalid_ids", "ids must be comma-separated numbers.") from exc
-    if len(ids) > MAX_IDS_PER_LOOKUP:
-        raise ApiError(400, "too_many_ids", f"Ask for at most {MAX_IDS_PER_LOOKUP} clips at once.")
+    ids = _query(ClipsQuery).id_list
     with rt().db.reading() as session:
         found = clips_with_delivery(session, ids)
         return jsonify({"clips": [clip_json(clip, delivery, links()) for clip, delivery in found]})
 
 
-@bp.get("/clips/<int:clip_id>")
+@bp.get("/clips/<id:clip_id>")
 @operation("/clips/{clip_id}", "get", "A clip, its paper, its delivery and its outcome", response=ClipOut)
 def get_clip(clip_id: int) -> Response:
     return jsonify(_clip_answer(clip_id))
@@ -145,7 +129,7 @@ def _clip_answer(clip_id: int) -> dict[str, Any]:
         return clip_json(*found[0], links())
 
 
-@bp.post("/clips/<int:clip_id>/resolve")
+@bp.post("/clips/<id:clip_id>/resolve")
 @operation(
     "/clips/{clip_id}/resolve",
     "post",
@@ -155,7 +139,7 @@ def _clip_answer(clip_id: int) -> dict[str, Any]:
     status=202,
 )
 def resolve_clip(clip_id: int) -> tuple[Response, int]:
-    body = ResolveIn.model_validate(_json_body())
+    body = ResolveIn.model_validate(json_body())
     try:
         choose_paper(rt(), clip_id, body.arxiv_id)
     except ClipNotFound as exc:
@@ -164,19 +148,7 @@ def resolve_clip(clip_id: int) -> tuple[Response, int]:
 
 
 @bp.get("/papers")
-@operation(
-    "/papers",
-    "get",
-    "The library, newest first",
-    response=PaperPage,
-    query={
-        "state": " | ".join(PAPER_STATES),
-        "q": "title words, author or arXiv id",
-        "target": "a target spec",
-        "page": "1-based page",
-        "per_page": "1..200",
-    },
-)
+@operation("/papers", "get", "The library, newest first", response=PaperPage, query=PapersQuery)
 def get_papers() -> Response:
     query = _paper_query()
     with rt().db.reading() as session:
@@ -185,24 +157,18 @@ def get_papers() -> Response:
     return jsonify({"papers": items, "total": total, "page": query.page, "per_page": query.per_page})
 
 
+def _query(model: type[Q]) -> Q:
+    """The query string checked against its model (an empty value counts as absent)."""
+    return model.model_validate({k: v for k, v in request.args.items() if v != ""})
+
+
 def _paper_query() -> PaperQuery:
-    args = request.args
-    state = args.get("state") or None
-    if state and state not in PAPER_STATES:
-        raise ApiError(400, "invalid_state", f"state must be one of {', '.join(PAPER_STATES)}.")
-    try:
-        page, per_page = int(args.get("page", 1)), int(args.get("per_page", 50))
-    except ValueError as exc:
-        raise ApiError(400, "invalid_page", "page and per_page must be numbers.") from exc
-    if page < 1 or not 1 <= per_page <= 200:
-        raise ApiError(400, "invalid_page", "page starts at 1; per_page is between 1 and 200.")
-    target = args.get("target") or None
-    if target:
-        target = str(rt().settings.resolve_target(target))
-    return PaperQuery(state=state, target=target, q=args.get("q") or None, page=page, per_page=per_page)
+    args = _query(PapersQuery)
+    target = str(rt().settings.resolve_target(args.target)) if args.target else None
+    return PaperQuery(state=args.state, target=target, q=args.q, page=args.page, per_page=args.per_page)
 
 
-@bp.get("/papers/<int:paper_id>")
+@bp.get("/papers/<id:paper_id>")
 @operation("/papers/{paper_id}", "get", "A paper with its clips and deliveries", response=PaperDetail)
 def get_paper(paper_id: int) -> Response:
     with rt().db.reading() as session:
@@ -212,7 +178,7 @@ def get_paper(paper_id: int) -> Response:
         return jsonify(paper_detail_json(paper))
 
 
-@bp.post("/papers/<int:paper_id>/retry")
+@bp.post("/papers/<id:paper_id>/retry")
 @operation("/papers/{paper_id}/retry", "post", "Requeue the paper's failed deliveries", response=RetryOut)
 def post_retry(paper_id: int) -> Response:
     with rt().db.session() as session:
@@ -230,16 +196,9 @@ def get_targets() -> Response:
 
 
 @bp.get("/export.bib")
-@operation(
-    "/export.bib",
-    "get",
-    "BibTeX of stored papers",
-    query={"target": "only papers delivered there"},
-    content_type="application/x-bibtex",
-)
+@operation("/export.bib", "get", "BibTeX of stored papers", query=ExportQuery, content_type="application/x-bibtex")
 def export_bib() -> Response:
-    target = request.args.get("target") or None
-    text = export_bibtex(rt(), target=target)
+    text = export_bibtex(rt(), target=_query(ExportQuery).target)
     return Response(
         text, mimetype="application/x-bibtex", headers={"Content-Disposition": 'inline; filename="paperdrop.bib"'}
     )

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    JsonValue,
+    field_validator,
+    model_validator,
+)
 
 from paperdrop.server.services.outcome import OutcomeKind
-from paperdrop.server.store.models import ClipState, DeliveryState
+from paperdrop.server.store.models import MAX_ID, ClipState, DeliveryState
 from paperdrop.sync.ids import parse_arxiv_id
 from paperdrop.sync.targets import KINDS
 
 MAX_PAPERS_PER_POST = 500
+MAX_IDS_PER_LOOKUP = 500
 
 
 def _ref(model: str) -> dict[str, JsonValue]:
@@ -21,6 +32,25 @@ def _ref(model: str) -> dict[str, JsonValue]:
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+# Control characters other than tab and line breaks: never meaningful in what a page says, and NUL is refused
+# outright by PostgreSQL (and most tools a paper goes on to). Refused, per paper, with the field named.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control(value: Any, where: str = "") -> Any:
+    if isinstance(value, str) and CONTROL.search(value):
+        char = CONTROL.search(value).group()  # type: ignore[union-attr]
+        raise ValueError(f"contains the control character U+{ord(char):04X}{where}; remove it")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _no_control(key, " in a key")
+            _no_control(item, f" in {key!r}")
+    if isinstance(value, list):
+        for item in value:
+            _no_control(item, where)
+    return value
 
 
 class ClipIn(Strict):
@@ -39,6 +69,11 @@ class ClipIn(Strict):
     source_url: str | None = Field(None, max_length=2048)
     source_site: str | None = Field(None, max_length=255)
     extra: dict[str, Any] = Field(default_factory=dict, description="Site extras: upvotes, github, project_page, ...")
+
+    @field_validator("*")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        return _no_control(value)
 
     @field_validator("arxiv_id")
     @classmethod
@@ -193,6 +228,54 @@ class PaperPage(BaseModel):
     total: int
     page: int
     per_page: int
+
+
+def _ascii_int(value: Any) -> Any:
+    """Query values arrive as text; only the digits 0-9 make a number here (int() would take '٢٤')."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{1,19}", value):
+        raise ValueError("must be a whole number written with the digits 0-9")
+    return value
+
+
+QueryInt = Annotated[int, BeforeValidator(_ascii_int)]
+MAX_PAGE = 1_000_000
+
+
+class Query(BaseModel):
+    """Query parameters: checked like bodies (one error shape); parameters this operation does not take are
+    ignored, as browsers and proxies add their own."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class PapersQuery(Query):
+    state: DeliveryState | None = Field(None, description="only papers with a delivery in this state")
+    q: str | None = Field(None, min_length=1, max_length=200, description="title words, an author or an arXiv id")
+    target: str | None = Field(None, min_length=1, max_length=1024, description="only papers delivered here")
+    page: QueryInt = Field(1, ge=1, le=MAX_PAGE, description="1-based page")
+    per_page: QueryInt = Field(50, ge=1, le=200)
+
+
+CLIP_IDS = rf"^[0-9]{{1,19}}(,[0-9]{{1,19}}){{0,{MAX_IDS_PER_LOOKUP - 1}}}$"
+
+
+class ClipsQuery(Query):
+    ids: str = Field(pattern=CLIP_IDS, description=f"comma-separated clip ids, at most {MAX_IDS_PER_LOOKUP}")
+
+    @field_validator("ids")
+    @classmethod
+    def _ids_in_range(cls, value: str) -> str:
+        if any(int(part) > MAX_ID for part in value.split(",")):
+            raise ValueError(f"a clip id is at most {MAX_ID}")
+        return value
+
+    @property
+    def id_list(self) -> list[int]:
+        return list(dict.fromkeys(int(part) for part in self.ids.split(",")))
+
+
+class ExportQuery(Query):
+    target: str | None = Field(None, min_length=1, max_length=1024, description="only papers delivered there")
 
 
 class ResolveIn(Strict):

@@ -84,6 +84,7 @@ def import_command(
     With --wait the work runs here; the exit code is 0 only if every paper was delivered (1 otherwise).
     """
     from paperdrop.server.services.save import save_clips
+    from paperdrop.server.services.targets import allowed_target
 
     setup_logging(30)
     rt = make_runtime()
@@ -93,8 +94,8 @@ def import_command(
             "No papers found in the given sources.",
             fix="Check the file: PaperDrop reads digest text, saved HTML pages, id lists and .bib files.",
         )
-    spec = rt.settings.resolve_target(target)  # a wrong target is a usage error before anything is stored
-    clip_ids = save_clips(rt, list(clips), target).clip_ids
+    spec = allowed_target(rt, target, "cli")  # a wrong target is a usage error before anything is stored
+    clip_ids = save_clips(rt, list(clips), target, caller="cli").clip_ids
     if not wait:
         _report_stored(clip_ids, spec, as_json)
         return

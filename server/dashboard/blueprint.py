@@ -94,6 +94,8 @@ def local_path(target: str | None, default: str) -> str:
     """`target` if it is a path on this server (a safe redirect after sign-in), else `default`."""
     if not target:
         return default
+    if any(ord(char) < 32 or ord(char) == 127 for char in target) or len(target) > 2000:
+        return default  # a header cannot carry it (CR/LF injection), and no page of ours is named so
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default

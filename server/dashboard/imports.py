@@ -16,7 +16,7 @@ from paperdrop.server.dashboard.filters import outcome_word, safe_href
 from paperdrop.server.jobs.foreground import ClipResult, Progress, clip_results
 from paperdrop.server.services.outcome import Links
 from paperdrop.server.services.save import save_clips
-from paperdrop.server.services.targets import known_targets
+from paperdrop.server.services.targets import allowed_target, known_targets
 from paperdrop.sync.errors import InputError
 from paperdrop.sync.records import ClipInput
 from paperdrop.sync.targets import TargetSpec
@@ -71,9 +71,8 @@ def import_form():
 @bp.post("/import")
 def import_submit():
     try:
-        spec = rt().settings.resolve_target(
-            request.form.get("target_other", "").strip() or request.form.get("target") or None
-        )
+        chosen = request.form.get("target_other", "").strip() or request.form.get("target") or None
+        spec = allowed_target(rt(), chosen, "api")  # a browser page may write only to the user's places
         clips = _read_clips()
     except InputError as exc:
         return _form_page(str(exc), 400)

@@ -61,7 +61,7 @@ def library():
         )
 
 
-@bp.get("/papers/<int:paper_id>")
+@bp.get("/papers/<id:paper_id>")
 def paper(paper_id: int):
     with rt().db.reading() as session:
         found = session.scalar(
@@ -78,7 +78,7 @@ def paper(paper_id: int):
         )
 
 
-@bp.post("/papers/<int:paper_id>/retry")
+@bp.post("/papers/<id:paper_id>/retry")
 def retry(paper_id: int):
     with rt().db.session() as session:
         if session.get(Paper, paper_id) is None:

@@ -20,7 +20,7 @@ def review() -> str:
         return render_template("dashboard/review.html", clips=clips, total=total)
 
 
-@bp.post("/review/<int:clip_id>/choose")
+@bp.post("/review/<id:clip_id>/choose")
 def choose(clip_id: int) -> Response:
     given = request.form.get("arxiv_id", "")
     arxiv_id = normalize_arxiv_id(given)
@@ -41,7 +41,7 @@ def choose(clip_id: int) -> Response:
     return back("dashboard.review", f"Clip {clip_id} will be saved as arXiv:{arxiv_id}.", "success")
 
 
-@bp.post("/review/<int:clip_id>/dismiss")
+@bp.post("/review/<id:clip_id>/dismiss")
 def dismiss(clip_id: int) -> Response:
     try:
         dismissed = dismiss_clip(rt(), clip_id)

@@ -64,6 +64,15 @@ def deliver_target(rt: Runtime, target: str, delivery_ids: list[int] | None = No
     return report
 
 
+def deliver_job(rt: Runtime, target: str) -> DeliverReport:
+    """The queued job: one batch for `target`, then the rest queued behind whatever else waits, so one big
+    target cannot keep the job threads from the others."""
+    report = DeliverReport()
+    if _deliver_batch(rt, target, and_(Delivery.target == target, has_work()), report):
+        rt.queue.enqueue_deliver(target)
+    return report
+
+
 @dataclass
 class _Batch:
     """One claimed batch on its way through the sink."""
@@ -114,6 +123,7 @@ class _Batch:
 def _deliver_batch(rt: Runtime, target: str, where: ColumnElement[bool], report: DeliverReport) -> bool:
     owner = leases.new_owner()
     with rt.db.session() as session:
+        leases.reap(session, Delivery)  # rows of a killed process on this machine are taken over at once
         ids = leases.claim(session, Delivery, where, owner=owner, lease_seconds=rt.settings.lease_seconds, limit=BATCH)
     # Loading happens outside the write transaction: SQLite has one writer, and the web threads need it.
     with rt.db.reading() as session:
@@ -123,6 +133,13 @@ def _deliver_batch(rt: Runtime, target: str, where: ColumnElement[bool], report:
     if not requests:
         return False
     batch = _Batch(rt, target, ids, owner, report)
+    with leases.heartbeat(rt.db, Delivery, ids, owner, rt.settings.lease_seconds):
+        return _write(rt, batch, requests)
+
+
+def _write(rt: Runtime, batch: _Batch, requests: list[DeliveryRequest]) -> bool:
+    """Hand the batch to the sink and finish its rows; True when there may be more to do at once."""
+    target, ids, owner, report = batch.target, batch.ids, batch.owner, batch.report
     sink = rt.sink(parse_target_spec(target))
     try:
         keys = sink.prepare(requests)

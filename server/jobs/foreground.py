@@ -89,7 +89,7 @@ def run_until_settled(
     deadline = time.monotonic() + timeout if timeout else None
     progress = clip_results(rt, clip_ids)
     while True:
-        resolve_clips(rt, [r.clip_id for r in progress.results if not r.settled])
+        resolve_clips(rt, [r.clip_id for r in progress.results if not r.settled], whole=True)
         for target, delivery_ids in clip_results(rt, clip_ids).deliveries.items():
             deliver_target(rt, target, delivery_ids)
         progress = clip_results(rt, clip_ids)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Any
 
 from huey import RedisHuey, SqliteHuey
 
@@ -37,12 +38,12 @@ class JobQueue:
         self._flusher: threading.Thread | None = None
         task = self.huey.task
         self._resolve = task(name="resolve_clips")(lambda clip_ids: resolver.resolve_clips(rt, clip_ids))
-        self._deliver = task(name="deliver_target")(lambda target: deliverer.deliver_target(rt, target))
+        self._deliver = task(name="deliver_target")(lambda target: deliverer.deliver_job(rt, target))
         self._refresh = task(name="refresh_papers")(lambda: refresher.refresh_papers(rt))
 
-    def enqueue_resolve(self, clip_ids: list[int]) -> None:
+    def enqueue_resolve(self, clip_ids: list[int], *, delay: float | None = None) -> None:
         if clip_ids:
-            self._call(self._resolve, list(clip_ids))
+            self._call(self._resolve, list(clip_ids), delay=delay)
 
     def defer_resolve(self, clip_ids: list[int]) -> None:
         """Enqueue soon, from a background thread: web requests skip the queue's own write, and a burst of
@@ -70,8 +71,8 @@ class JobQueue:
             time.sleep(self.coalesce_seconds)  # gather the rest of the burst
             self.flush()
 
-    def enqueue_deliver(self, target: str) -> None:
-        self._call(self._deliver, target)
+    def enqueue_deliver(self, target: str, *, delay: float | None = None) -> None:
+        self._call(self._deliver, target, delay=delay)
 
     def enqueue_deliver_many(self, targets: list[str]) -> None:
         for target in targets:
@@ -88,9 +89,12 @@ class JobQueue:
             return -1
 
     @staticmethod
-    def _call(task, *args) -> None:
+    def _call(task: Any, *args: Any, delay: float | None = None) -> None:
         # The store already holds the work; if the queue cannot take the message the sweep finds it later.
         try:
-            task(*args)
+            if delay:
+                task.schedule(args, delay=delay)
+            else:
+                task(*args)
         except Exception:
             log.warning("could not enqueue %s; the next sweep will pick the work up", task.name, exc_info=True)

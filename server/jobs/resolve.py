@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from paperdrop.server.store import leases, lifecycle
@@ -26,7 +28,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-BATCH = 500  # clips per resolve job; arXiv requests are batched further inside sync.arxiv
+ID_SLICE = 100  # clips with an id per slice: one arXiv id_list request
+TITLE_SLICE = 30  # clips known by title per slice: two batched phrase searches and two fallbacks
+BATCH = ID_SLICE + TITLE_SLICE  # the most clips one resolve job claims; the sweep sends batches of this size
+BUSY_DELAY = 2.0  # seconds before a resolve job that found another one running in its process comes back
+_ONE_AT_A_TIME = threading.Lock()
 _ARXIV_ERRORS = (TransientError, PermanentError, InputError, ConfigurationError)
 Outcome = PaperRecord | TitleResolution | Exception | None
 
@@ -40,31 +46,66 @@ class ResolveReport:
     targets: set[str] = field(default_factory=set)  # targets with new pending deliveries
 
 
-def resolve_clips(rt: Runtime, clip_ids: list[int]) -> ResolveReport:
-    """Claim the given clips that are due and resolve them together (their arXiv requests are batched). Clips
-    not given are left alone: their own job, or the sweep, brings them."""
+def resolve_clips(rt: Runtime, clip_ids: list[int], *, whole: bool = False) -> ResolveReport:
+    """Resolve the given clips that are due (clips not given are left to their own job, or the sweep).
+
+    As a queued job it works one slice — at most ID_SLICE clips with an id and TITLE_SLICE clips with a
+    title only, whose arXiv requests are batched — and queues the rest behind whatever else waits, so a big
+    import can neither outlive its lease nor hold back other saves; and one resolve job runs at a time in a
+    process (arXiv takes one request at a time anyway), leaving the other job threads to deliveries.
+    `whole` (`import --wait`, working in the foreground) resolves every slice in this call."""
     report = ResolveReport()
-    for start in range(0, len(clip_ids), BATCH):
-        _resolve_batch(rt, clip_ids[start : start + BATCH], report)
+    if whole:
+        with _ONE_AT_A_TIME:
+            while clip_ids:
+                clip_ids = _resolve_slice(rt, clip_ids, report)
+    elif _ONE_AT_A_TIME.acquire(blocking=False):
+        try:
+            rest = _resolve_slice(rt, clip_ids, report)
+        finally:
+            _ONE_AT_A_TIME.release()
+        rt.queue.enqueue_resolve(rest)  # behind the jobs that queued meanwhile
+    else:
+        rt.queue.enqueue_resolve(clip_ids, delay=BUSY_DELAY)
     if report.targets:
         rt.queue.enqueue_deliver_many(sorted(report.targets))
     return report
 
 
+def _resolve_slice(rt: Runtime, clip_ids: list[int], report: ResolveReport) -> list[int]:
+    """Resolve one slice of `clip_ids`; returns the ids left for later (still open, not in this slice)."""
+    with rt.db.reading() as session:
+        open_clips = session.execute(
+            select(Clip.id, Clip.arxiv_id).where(Clip.id.in_(clip_ids), Clip.status.in_(CLIP_OPEN)).order_by(Clip.id)
+        ).all()
+    with_id = [row.id for row in open_clips if row.arxiv_id][:ID_SLICE]
+    titles = [row.id for row in open_clips if not row.arxiv_id][:TITLE_SLICE]
+    chosen = set(with_id + titles)
+    if chosen:
+        _resolve_batch(rt, sorted(chosen), report)
+    return [row.id for row in open_clips if row.id not in chosen]
+
+
 def _resolve_batch(rt: Runtime, clip_ids: list[int], report: ResolveReport) -> None:
     owner = leases.new_owner()
     with rt.db.session() as session:
+        leases.reap(session, Clip)  # rows of a killed process on this machine are taken over at once
         ids = leases.claim(
             session,
             Clip,
             Clip.status.in_(CLIP_OPEN) & Clip.id.in_(clip_ids),
             owner=owner,
             lease_seconds=rt.settings.lease_seconds,
-            limit=BATCH,
+            limit=len(clip_ids),
             values={"status": ClipState.RESOLVING},
         )
     if not ids:
         return
+    with leases.heartbeat(rt.db, Clip, ids, owner, rt.settings.lease_seconds):
+        _resolve_owned(rt, ids, owner, report)
+
+
+def _resolve_owned(rt: Runtime, ids: list[int], owner: str, report: ResolveReport) -> None:
     # Loading happens outside the write transaction: SQLite has one writer, and the web threads need it.
     with rt.db.reading() as session:
         clips = leases.owned(session, Clip, ids, owner, lock=False)

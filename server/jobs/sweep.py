@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from paperdrop.server.jobs.deliver import has_work
 from paperdrop.server.jobs.resolve import BATCH
+from paperdrop.server.store import leases
 from paperdrop.server.store.leases import due_condition
 from paperdrop.server.store.models import CLIP_OPEN, Clip, Delivery, utcnow
 
@@ -37,6 +38,9 @@ def due_targets(session: Session) -> list[str]:
 
 
 def sweep(rt: Runtime) -> SweepReport:
+    with rt.db.session() as session:  # leases of processes that died on this machine end now
+        leases.reap(session, Clip)
+        leases.reap(session, Delivery)
     with rt.db.reading() as session:
         clip_ids = due_clip_ids(session)
         targets = due_targets(session)

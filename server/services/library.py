@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, selectinload
 from paperdrop.server.store.models import Clip, ClipState, Delivery, DeliveryState, Paper
 from paperdrop.sync.text import normalize_title
 
-PAPER_STATES = tuple(DeliveryState)  # a paper's state filter matches any of its deliveries
+PAPER_STATES = tuple(DeliveryState)
+MAX_QUERY_CHARS = 200  # a paper's state filter matches any of its deliveries
 
 
 @dataclass
@@ -32,7 +33,7 @@ def _filtered(query: PaperQuery) -> Select[Any]:
         if query.target:
             stmt = stmt.where(Delivery.target == query.target)
     if query.q:
-        text = query.q.strip()
+        text = query.q.strip()[:MAX_QUERY_CHARS]  # a search is a few words; a huge LIKE pattern is refused by SQLite
         phrase = normalize_title(text)
         conditions = [Paper.arxiv_id == text, func.lower(cast(Paper.authors, String)).contains(text.lower())]
         if phrase:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from paperdrop.server.services.library import clips_with_delivery
 from paperdrop.server.services.outcome import Links, Outcome, clip_outcome, rejected
+from paperdrop.server.services.targets import Caller, allowed_target
 from paperdrop.server.store.clips import StoredClip
 from paperdrop.server.store.models import ClipState
 from paperdrop.sync.errors import InputError, PaperDropError
@@ -59,13 +60,16 @@ def save_clips(
     items: list[ClipInput | Rejection],
     target: str | None,
     *,
+    caller: Caller = "api",
     links: Links | None = None,
     coalesce: bool = False,
 ) -> SaveResult:
     """Store the usable papers of `items` for `target` (a name, a spec or None for the default) and enqueue
-    their work. `coalesce`: let the queue gather saves arriving together into one resolve job (web requests)."""
+    their work. `caller` says whose request it is: the API, the extension and the dashboard may write only to
+    the user's places, the CLI (the user themself) to any .bib file (services.targets.allowed_target).
+    `coalesce`: let the queue gather saves arriving together into one resolve job (web requests)."""
     try:
-        spec = rt.settings.resolve_target(target)
+        spec = allowed_target(rt, target, caller)
     except InputError as exc:
         return SaveResult(None, [rejected(exc) for _ in items])
     inputs = [item for item in items if isinstance(item, ClipInput)]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import select
 
 from paperdrop.server.store import lifecycle
 from paperdrop.server.store.models import Clip, Delivery, DeliveryState
-from paperdrop.sync.errors import PaperDropError
+from paperdrop.sync.errors import InputError, PaperDropError
 from paperdrop.sync.records import TargetStatus
 from paperdrop.sync.targets import TargetSpec, parse_target_spec
 
@@ -17,6 +19,46 @@ if TYPE_CHECKING:
     from paperdrop.server.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+
+Caller = Literal["api", "cli"]
+
+
+def allowed_target(rt: Runtime, name_or_spec: str | None, caller: Caller) -> TargetSpec:
+    """The target a caller may save to, or InputError saying why not and what to do.
+
+    The default and the named targets of paperdrop.toml are the user's own choices: always allowed. A spec
+    from the API, the extension or the dashboard may name any Zotero collection, and a .bib file only inside
+    PAPERDROP_BIBTEX_DIRS (symlinks resolved, no `..` way out; relative paths start in the data directory). The
+    CLI runs as the user and may name any .bib file they can write. Everywhere, a BibTeX target ends in .bib.
+    """
+    settings = rt.settings
+    named = name_or_spec is None or name_or_spec in settings.targets
+    value = name_or_spec if not named else None
+    spec = (
+        settings.resolve_target(name_or_spec)
+        if named or caller == "cli"
+        else parse_target_spec(value or "", base_dir=settings.home_path)
+    )
+    if spec.kind != "bibtex":
+        return spec
+    if not spec.location.lower().endswith(".bib"):
+        raise InputError(
+            f"{spec} is not a .bib file.", fix="Name a BibTeX file whose name ends in .bib, e.g. bibtex:refs.bib."
+        )
+    if named or caller == "cli" or _inside(Path(spec.location), settings.bibtex_dirs):
+        return spec
+    places = ", ".join(settings.bibtex_dirs) or "none"
+    raise InputError(
+        f"{spec} is outside the folders where PaperDrop may write BibTeX files for the extension and the API.",
+        fix=f"Use a file in {places}, name it as a target in paperdrop.toml, add its folder to "
+        f"{settings.where('bibtex_dirs')}, or import it with `paperdrop import --to`.",
+    )
+
+
+def _inside(path: Path, folders: list[str]) -> bool:
+    real = Path(os.path.realpath(path))
+    return any(real.is_relative_to(os.path.realpath(Path(folder).expanduser())) for folder in folders)
 
 
 def known_targets(rt: Runtime) -> list[tuple[str | None, TargetSpec]]:

@@ -13,7 +13,21 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from paperdrop.sync.errors import TransientError
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+RETRY_AFTER_SECONDS = 5  # what a caller is told to wait when the store cannot take a write
+
+
+class StoreUnavailable(TransientError):
+    """The store cannot take or give data right now (disk full, database locked, server restarting): the
+    caller's request is not done, and may be sent again after `retry_after` seconds."""
+
+    @classmethod
+    def from_error(cls, exc: BaseException) -> StoreUnavailable:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
+        fix = "Free disk space in the data directory." if "full" in reason.lower() else None
+        return cls(f"The store cannot take this right now ({reason}).", retry_after=RETRY_AFTER_SECONDS, fix=fix)
 
 
 def make_engine(url: str, *, immediate: bool = True) -> Engine:

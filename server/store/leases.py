@@ -7,8 +7,13 @@ rows they still own, so a slow worker whose lease was taken over cannot overwrit
 
 from __future__ import annotations
 
+import logging
+import os
+import socket
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -22,10 +27,73 @@ if TYPE_CHECKING:
     from paperdrop.server.store.db import Database
 
 Row = TypeVar("Row", Clip, Delivery)
+log = logging.getLogger(__name__)
+
+
+HOST = socket.gethostname()
 
 
 def new_owner() -> str:
-    return uuid.uuid4().hex
+    """`host:pid:random`: unique per job, and telling which process on which machine holds a lease, so a lease
+    of a process that is provably gone (same host, no such pid) can be taken over at once (`reap`)."""
+    return f"{HOST}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+def owner_alive(owner: str | None) -> bool:
+    """False only when the owner ran on this host and its process no longer exists."""
+    host, _, rest = (owner or "").partition(":")
+    pid = rest.partition(":")[0]
+    if host != HOST or not pid.isdigit():
+        return True  # another machine (or an old-style owner): only its lease expiry can tell
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap(session: Session, model: type[Clip] | type[Delivery]) -> int:
+    """Release leases whose owner is provably dead (a killed `import --wait` or worker on this machine), so
+    their rows are taken over now rather than when the lease runs out. Returns how many rows were freed."""
+    now = utcnow()
+    owners = session.scalars(select(model.lease_owner).distinct().where(model.lease_expires > now))
+    dead = [owner for owner in owners if owner and not owner_alive(owner)]
+    if not dead:
+        return 0
+    result = session.execute(
+        update(model)
+        .where(model.lease_owner.in_(dead))
+        .values(lease_owner=None, lease_expires=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+@contextmanager
+def heartbeat(
+    db: Database, model: type[Clip] | type[Delivery], ids: list[int], owner: str, seconds: float
+) -> Iterator[None]:
+    """Keep `owner`'s lease on `ids` alive while the block runs (renewed every third of the lease): a job that
+    makes progress keeps its rows however long it takes, and a crashed one lets them go when the lease ends."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(seconds / 3):
+            try:
+                with db.session() as session:
+                    renew(session, model, ids, owner, seconds)
+            except Exception:  # the store is briefly unavailable: the next beat tries again
+                log.warning("could not renew a lease", exc_info=True)
+
+    thread = threading.Thread(target=beat, name="paperdrop-lease", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def due_condition(model: type[LeaseMixin], now: datetime) -> ColumnElement[bool]:

@@ -32,6 +32,7 @@ class DeliveryState(StrEnum):
 
 
 CLIP_OPEN = (ClipState.RECEIVED, ClipState.RESOLVING)  # still work to do
+MAX_ID = 2**63 - 1  # the largest row id SQLite and PostgreSQL (bigint) can hold
 STATE_LENGTH = 32
 
 

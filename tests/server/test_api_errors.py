@@ -83,10 +83,10 @@ def test_one_bad_paper_is_rejected_in_its_place_and_the_others_are_saved(client,
 GET_CASES = [
     ("/api/v1/clips/999", 404, "not_found"),
     ("/api/v1/papers/999", 404, "not_found"),
-    ("/api/v1/papers?state=lost", 400, "invalid_state"),
-    ("/api/v1/papers?page=0", 400, "invalid_page"),
-    ("/api/v1/papers?per_page=x", 400, "invalid_page"),
-    ("/api/v1/clips?ids=1,a", 400, "invalid_ids"),
+    ("/api/v1/papers?state=lost", 422, "invalid_request"),
+    ("/api/v1/papers?page=0", 422, "invalid_request"),
+    ("/api/v1/papers?per_page=x", 422, "invalid_request"),
+    ("/api/v1/clips?ids=1,a", 422, "invalid_request"),
     ("/api/v1/nothing-here", 404, "not_found"),
 ]
 

@@ -53,9 +53,9 @@ def test_post_clips_duplicates_within_one_post_share_a_clip(client):
     assert [c["duplicate"] for c in clips] == [False, True]
 
 
-def test_post_clips_other_target_is_a_new_clip(client, tmp_path):
+def test_post_clips_other_target_is_a_new_clip(client, home):
     first = post(client, [{"arxiv_id": "2403.12943"}]).get_json()["clips"][0]
-    other = post(client, [{"arxiv_id": "2403.12943"}], target=f"bibtex:{tmp_path / 'x.bib'}").get_json()["clips"][0]
+    other = post(client, [{"arxiv_id": "2403.12943"}], target=f"bibtex:{home / 'x.bib'}").get_json()["clips"][0]
     assert other["id"] != first["id"] and other["duplicate"] is False
 
 
@@ -87,17 +87,18 @@ def test_get_clips_by_ids_returns_each(client, auth):
 
 def test_openapi_describes_every_route(app, client, auth):
     doc = client.get("/api/v1/openapi.json", headers=auth).get_json()
-    documented = {(path, method) for path, ops in doc["paths"].items() for method in ops}
+    assert doc["servers"] == [{"url": "/api/v1"}]  # paths are relative to it: a client joins them once
+    documented = {("/api/v1" + path, method) for path, ops in doc["paths"].items() for method in ops}
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1"):
             continue
-        path = rule.rule.replace("<int:", "{").replace(">", "}")
+        path = rule.rule.replace("<id:", "{").replace(">", "}")
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method.lower()) in documented, (path, method)
     schema = doc["components"]["schemas"]["ClipsIn"]
     assert schema["additionalProperties"] is False
     assert (
-        doc["paths"]["/api/v1/clips"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        doc["paths"]["/clips"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
         == "#/components/schemas/ClipsIn"
     )
 

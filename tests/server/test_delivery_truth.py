@@ -172,8 +172,8 @@ def test_a_copy_noticed_missing_is_shown_and_written_back_only_when_asked(rt):
     assert sink.requests[2][0].recheck and outcome(rt, 1).message.startswith("Written again")
 
 
-def test_a_fixed_setup_wakes_its_waiting_deliveries_at_once(rt, tmp_path):
-    folder = tmp_path / "later"
+def test_a_fixed_setup_wakes_its_waiting_deliveries_at_once(rt, home):
+    folder = home / "later"
     target = f"bibtex:{folder / 'refs.bib'}"
     [clip_id] = save(rt, "2403.12943", target=target)
     resolve_clips(rt, [clip_id])

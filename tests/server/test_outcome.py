@@ -42,7 +42,7 @@ def work(rt, clip_id):
         deliver_target(rt, target)
 
 
-def test_outcome_every_kind_as_the_api_answers_it(client, rt, fake_arxiv, tmp_path):
+def test_outcome_every_kind_as_the_api_answers_it(client, rt, fake_arxiv, home):
     seen: dict[str, dict] = {}
 
     # saving: just stored
@@ -74,7 +74,7 @@ def test_outcome_every_kind_as_the_api_answers_it(client, rt, fake_arxiv, tmp_pa
     dismiss_clip(rt, title["id"])
     seen["dismissed"] = get(client, title["id"])
     # needs_setup: the BibTeX file's directory does not exist
-    target = f"bibtex:{tmp_path / 'missing-dir' / 'refs.bib'}"
+    target = f"bibtex:{home / 'missing-dir' / 'refs.bib'}"
     [setup] = post(client, {"arxiv_id": "2403.12943"}, target=target)
     work(rt, setup["id"])
     seen["needs_setup"] = get(client, setup["id"])
