@@ -84,6 +84,23 @@ class Settings:
     zotero_timeout: float = _setting(30.0, float, "Timeout of one Zotero request, seconds.")
     zotero_library_id: str | None = _setting(None, help="Zotero user or group library id (a number).")
     zotero_library_type: str = _setting("user", help="'user' or 'group'.")
+    zotero_pdf: str = _setting(
+        "stored",
+        help="PDF of a Zotero item: 'stored' in the library (linked when storage is full), 'linked' or 'none'.",
+    )
+    zotero_tags: str = _setting("names", help="Zotero tags: the translator's subject 'names' or category 'codes'.")
+    zotero_context_note: bool = _setting(
+        True, _bool, "Add a Zotero note saying where the paper was found (digest, upvotes, links)."
+    )
+    arxiv_pdf_url: str = _setting(
+        "https://arxiv.org/pdf/", help="Base of arXiv PDF URLs: the PDF of <id> version N is <base><id>vN."
+    )
+    crossref_api_url: str = _setting(
+        "https://api.crossref.org", help="Crossref REST API, asked for the published version of a publisher DOI."
+    )
+    contact_email: str | None = _setting(
+        None, help="Your e-mail address, sent to Crossref as mailto (its etiquette; the polite pool)."
+    )
     zotero_api_key: str | None = _setting(
         None, help="Zotero API key with write access (zotero.org/settings/keys).", secret=True
     )
@@ -224,5 +241,10 @@ def _check(values: dict[str, Any]) -> None:
         raise ConfigurationError(
             f"PAPERDROP_ZOTERO_LIBRARY_TYPE is {values['zotero_library_type']!r}.", fix="Use 'user' or 'group'."
         )
+    for name, allowed in (("zotero_pdf", ("stored", "linked", "none")), ("zotero_tags", ("names", "codes"))):
+        if values[name] not in allowed:
+            raise ConfigurationError(
+                f"PAPERDROP_{name.upper()} is {values[name]!r}.", fix=f"Use one of: {', '.join(allowed)}."
+            )
     if values["arxiv_delay"] < 0:
         raise ConfigurationError("PAPERDROP_ARXIV_DELAY is negative.", fix="Use 3 (seconds) or more.")

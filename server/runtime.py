@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from paperdrop.server.jobs.queue import JobQueue
     from paperdrop.server.store.intake import IntakeWriter
     from paperdrop.sync.arxiv import ArxivService
+    from paperdrop.sync.arxiv.pdfs import PdfStore
     from paperdrop.sync.bibtex import BibtexOptions
+    from paperdrop.sync.crossref import CrossrefClient
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +105,36 @@ class Runtime:
             return self._sinks[key]
 
     @cached_property
+    def crossref(self) -> CrossrefClient:
+        from paperdrop.sync.crossref import CrossrefClient
+
+        s = self.settings
+        return CrossrefClient(
+            api_url=s.crossref_api_url,
+            contact_email=s.contact_email,
+            state_dir=self.state_dir("crossref"),
+            user_agent=f"PaperDrop/{__version__} (+https://github.com/paperdrop/paperdrop)",
+            timeout=10.0,  # a save never waits long for Crossref: without it the paper is saved as a preprint
+            short_retries=1,
+        )
+
+    @cached_property
+    def pdfs(self) -> PdfStore:
+        """arXiv PDFs through the same gate as the API (arXiv's terms cover both), cached in the data directory."""
+        from paperdrop.sync.arxiv.pdfs import PdfStore
+
+        s = self.settings
+        return PdfStore(
+            base_url=s.arxiv_pdf_url,
+            gate=self.arxiv.gate,
+            cache_dir=self.home / "pdfs",
+            user_agent=USER_AGENT.format(version=__version__, delay=s.arxiv_delay),
+            timeout=max(s.arxiv_timeout, 60.0),
+        )
+
+    @cached_property
     def sink_context(self) -> SinkContext:
-        from paperdrop.sync.zotero import ZoteroConfig
+        from paperdrop.sync.zotero import ZoteroConfig, ZoteroOptions
 
         s = self.settings
         zotero = ZoteroConfig(
@@ -113,8 +143,18 @@ class Runtime:
             api_key=s.zotero_api_key,
             api_url=s.zotero_api_url,
         )
+        options = ZoteroOptions(
+            pdf=s.zotero_pdf,  # type: ignore[arg-type]  # checked when the settings were loaded
+            tags=s.zotero_tags,  # type: ignore[arg-type]
+            context_note=s.zotero_context_note,
+        )
         return SinkContext(
-            state_dir=self.state_dir(), zotero=zotero, zotero_timeout=s.zotero_timeout, bibtex=self.bibtex_options
+            state_dir=self.state_dir(),
+            zotero=zotero,
+            zotero_timeout=s.zotero_timeout,
+            bibtex=self.bibtex_options,
+            zotero_options=options,
+            pdfs=self.pdfs if s.zotero_pdf == "stored" else None,
         )
 
     @cached_property
@@ -161,7 +201,7 @@ class Runtime:
             s = settings
             self.policy = RetryPolicy(s.retry_base, s.retry_max, s.max_attempts)
             self._sinks.clear()
-            for name in ("sink_context", "bibtex_options", "arxiv"):
+            for name in ("sink_context", "bibtex_options", "arxiv", "crossref", "pdfs"):
                 self.__dict__.pop(name, None)  # cached properties built from the old settings
         for callback in self._on_reload:
             callback(settings)

@@ -16,7 +16,8 @@ from paperdrop.sync.records import DeliveryOutcome, DeliveryRequest, TargetStatu
 
 if TYPE_CHECKING:
     from paperdrop.sync.bibtex import BibtexOptions
-    from paperdrop.sync.zotero import ZoteroConfig
+    from paperdrop.sync.zotero import ZoteroConfig, ZoteroOptions
+    from paperdrop.sync.zotero.children import PdfSource
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,8 @@ class SinkContext:
     zotero: ZoteroConfig
     zotero_timeout: float
     bibtex: BibtexOptions
+    zotero_options: ZoteroOptions | None = None  # how items are made (PDF stored/linked/none, tags, notes)
+    pdfs: PdfSource | None = None  # arXiv PDFs for storing in Zotero (paced, cached); None links them instead
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,14 @@ def _bibtex_location(location: str, base: Path) -> str:
 def _zotero_sink(spec: TargetSpec, context: SinkContext) -> Sink:
     from paperdrop.sync.zotero import ZoteroSink
 
-    return ZoteroSink(context.zotero, spec, state_dir=context.state_dir / "zotero", timeout=context.zotero_timeout)
+    return ZoteroSink(
+        context.zotero,
+        spec,
+        state_dir=context.state_dir / "zotero",
+        timeout=context.zotero_timeout,
+        options=context.zotero_options,
+        pdfs=context.pdfs,
+    )
 
 
 def _bibtex_sink(spec: TargetSpec, context: SinkContext) -> Sink:

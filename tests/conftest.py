@@ -19,6 +19,8 @@ def make_settings(home: Path, **overrides):
         "home": str(home),
         "token": TOKEN,
         "arxiv_api_url": "http://127.0.0.1:9/api/query",
+        "arxiv_pdf_url": "http://127.0.0.1:9/pdf/",
+        "crossref_api_url": "http://127.0.0.1:9",
         "arxiv_delay": 0.0,
         "arxiv_timeout": 5.0,
         "arxiv_retry_base": 0.01,

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from paperdrop.server.jobs.resolve import find_publications
 from paperdrop.server.store import lifecycle
 from paperdrop.server.store.models import Delivery, DeliveryState, Paper, utcnow
-from paperdrop.server.store.papers import upsert_paper
+from paperdrop.server.store.papers import set_publication, upsert_paper
 from paperdrop.sync.errors import PaperDropError
 
 if TYPE_CHECKING:
@@ -54,11 +55,14 @@ def refresh_papers(rt: Runtime, *, limit: int = 1000) -> RefreshReport:
         except PaperDropError as exc:  # the next refresh tries again; nothing is lost by waiting
             log.warning("refresh stopped: %s", exc)
             break
+        find_publications(rt, list(records.values()))  # a DOI new at arXiv, or one Crossref did not know before
         with rt.db.session() as session:
             for arxiv_id in batch:
                 if arxiv_id not in records:
                     continue
                 paper, changed = upsert_paper(session, records[arxiv_id])
+                published = records[arxiv_id].publication
+                changed = (published is not None and set_publication(paper, published)) or changed
                 report.checked += 1
                 if changed:
                     report.changed.append(arxiv_id)

@@ -12,8 +12,15 @@ from sqlalchemy.orm import Session
 
 from paperdrop.server.store import leases, lifecycle
 from paperdrop.server.store.models import CLIP_OPEN, Clip, ClipState
-from paperdrop.server.store.papers import fresh_papers, to_record, upsert_paper
-from paperdrop.sync.errors import ConfigurationError, InputError, PermanentError, ThrottledError, TransientError
+from paperdrop.server.store.papers import fresh_papers, set_publication, to_record, upsert_paper
+from paperdrop.sync.errors import (
+    ConfigurationError,
+    InputError,
+    PaperDropError,
+    PermanentError,
+    ThrottledError,
+    TransientError,
+)
 from paperdrop.sync.records import PaperRecord, TitleQuery, TitleResolution
 
 if TYPE_CHECKING:
@@ -111,9 +118,23 @@ def _resolve_owned(rt: Runtime, ids: list[int], owner: str, report: ResolveRepor
     outcomes: dict[int, Outcome] = {}
     _fetch_ids(rt, by_id, cached, outcomes)
     _match_titles(rt, by_title, outcomes)
+    find_publications(rt, [o.paper if isinstance(o, TitleResolution) else o for o in outcomes.values()])
     leases.finish_owned(
         rt.db, Clip, ids, owner, lambda session, clip: _apply(session, rt, clip, outcomes.get(clip.id), report)
     )
+
+
+def find_publications(rt: Runtime, records: list[Outcome | PaperRecord | None]) -> None:
+    """Set `publication` on records whose publisher DOI Crossref describes (cached, so a paper asks once).
+    Crossref down or not knowing the DOI never blocks a save: the paper stays a preprint, upgraded by a later
+    refresh; after one failure the rest of the batch is not asked."""
+    for record in records:
+        if isinstance(record, PaperRecord) and record.doi and record.publication is None:
+            try:
+                record.publication = rt.crossref.publication(record.doi)
+            except PaperDropError as exc:
+                log.info("Crossref cannot answer now (%s): papers are saved as preprints", exc)
+                return
 
 
 def _fetch_ids(
@@ -155,6 +176,8 @@ def _apply(session: Session, rt: Runtime, clip: Clip, outcome: Outcome, report: 
         outcome = outcome.paper
     if isinstance(outcome, PaperRecord):
         paper, _ = upsert_paper(session, outcome)
+        if outcome.publication is not None:
+            set_publication(paper, outcome.publication)
         if lifecycle.clip_resolved(session, clip, paper) is not None:
             report.targets.add(clip.target)
         report.resolved += 1

@@ -5,7 +5,7 @@ sink = ZoteroSink(ZoteroConfig(library_id="123", api_key=...), TargetSpec("zoter
 sink.check(); keys = sink.prepare(requests); ...persist keys...; sink.deliver(requests)
 """
 
-from paperdrop.sync.zotero.config import ZoteroConfig
+from paperdrop.sync.zotero.config import ZoteroConfig, ZoteroOptions
 from paperdrop.sync.zotero.sink import ZoteroSink
 
-__all__ = ["ZoteroConfig", "ZoteroSink"]
+__all__ = ["ZoteroConfig", "ZoteroOptions", "ZoteroSink"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from paperdrop.sync.errors import ConfigurationError
 
@@ -42,4 +43,30 @@ class ZoteroConfig:
             raise ConfigurationError(
                 "No Zotero API key is configured.",
                 fix=f"Create a key with write access at {KEYS_PAGE} and set PAPERDROP_ZOTERO_API_KEY.",
+            )
+
+
+PDF_MODES = ("stored", "linked", "none")
+TAG_STYLES = ("names", "codes")
+
+
+@dataclass(frozen=True)
+class ZoteroOptions:
+    """How items are made. `pdf`: `stored` uploads the PDF into the library (a linked URL when storage is full
+    or the key may not upload files), `linked` links arXiv's PDF, `none` adds no attachment. `tags`: the
+    translator's subject names or the arXiv category codes. `context_note`: add the note saying where the
+    paper was found."""
+
+    pdf: Literal["stored", "linked", "none"] = "stored"
+    tags: Literal["names", "codes"] = "names"
+    context_note: bool = True
+
+    def __post_init__(self) -> None:
+        if self.pdf not in PDF_MODES:
+            raise ConfigurationError(
+                f"PDF mode {self.pdf!r} is unknown.", fix="Set PAPERDROP_ZOTERO_PDF to stored, linked or none."
+            )
+        if self.tags not in TAG_STYLES:
+            raise ConfigurationError(
+                f"Tag style {self.tags!r} is unknown.", fix="Set PAPERDROP_ZOTERO_TAGS to names or codes."
             )

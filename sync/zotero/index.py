@@ -38,13 +38,15 @@ def identity_of(data: dict[str, Any]) -> tuple[str | None, str | None]:
 
 
 def indexed(obj: dict[str, Any]) -> IndexedItem | None:
-    """The index row for a full API object (`{key, version, data}`), None for what is not a live paper."""
+    """The index row for a full API object (`{key, version, data}`), None for what is not a paper; a paper in
+    the trash is kept, marked `trashed` (it is restored rather than created again)."""
     data = obj.get("data", obj)
-    if data.get("itemType") in _NOT_PAPERS or data.get("parentItem") or data.get("deleted"):
+    if data.get("itemType") in _NOT_PAPERS or data.get("parentItem"):
         return None
     arxiv_id, doi = identity_of(data)
+    version = int(obj.get("version", data.get("version", 0)))
     return IndexedItem(
-        obj["key"], int(obj.get("version", data.get("version", 0))), arxiv_id, doi, list(data.get("collections") or [])
+        obj["key"], version, arxiv_id, doi, list(data.get("collections") or []), trashed=bool(data.get("deleted"))
     )
 
 
@@ -53,21 +55,27 @@ class LibraryIndex:
         self._client = client
         self._state = state
 
-    def sync(self) -> None:
+    def sync(self) -> list[str]:
         """Bring the index up to the library's current version: one versions read, item reads only for
-        keys whose version the index does not already hold, and one `/deleted` read."""
+        keys whose version the index does not already hold, and one `/deleted` read. Returns the keys of
+        items PaperDrop created that this sync found deleted or moved to the trash."""
         since = self._state.index_version()
         versions, library_version = self._client.top_item_versions(since)
         known = self._state.item_versions(versions)
         stale = [key for key, version in versions.items() if known.get(key) != version]
+        was_live = {key for key, trashed in self._state.trashed_keys(stale).items() if not trashed}
         for start in range(0, len(stale), MAX_KEYS_PER_READ):
             chunk = stale[start : start + MAX_KEYS_PER_READ]
             self.record(self._client.items_by_key(chunk), chunk)
+        trashed = {key for key, now in self._state.trashed_keys(was_live).items() if now}
         if since:
-            self._state.remove_items(self._client.deleted_since(since).get("items", []))
+            removed = set(self._client.deleted_since(since).get("items", []))
         else:  # a full listing: whatever the index holds beyond it is gone from the library
-            self._state.remove_items(set(self._state.all_item_keys()) - set(versions))
+            removed = set(self._state.all_item_keys()) - set(versions)
+        removed &= set(self._state.all_item_keys())
+        self._state.remove_items(removed)
         self._state.set_index_version(max(library_version, since))
+        return sorted(self._state.ours(removed | trashed))
 
     def record(self, objects: list[dict[str, Any]], expected: list[str] | None = None) -> None:
         """Store full objects read or written; keys that are no longer live papers leave the index."""
@@ -80,9 +88,14 @@ class LibraryIndex:
             self._state.remove_items(gone)
 
     def find(self, paper: PaperRecord, prefer_key: str | None = None) -> IndexedItem | None:
-        """The item holding `paper` (by arXiv id or publisher DOI), preferring `prefer_key` if it is one."""
+        """The item holding `paper` (by arXiv id or publisher DOI): one out of the trash before one in it, and
+        `prefer_key` before others of the same kind."""
         matches = self._state.find_items(paper.arxiv_id, paper.doi)
-        for item in matches:
-            if item.key == prefer_key:
-                return item
-        return matches[0] if matches else None
+        for trashed in (False, True):
+            same = [item for item in matches if item.trashed == trashed]
+            for item in same:
+                if item.key == prefer_key:
+                    return item
+            if same:
+                return same[0]
+        return None

@@ -2,9 +2,10 @@
 
 pyzotero 1.16 (docs/reference.md) sleeps before its next call when a response carries `Backoff` or
 `Retry-After`, retries a 429 up to three times after sleeping, and turns a 429 on a write into a
-`JSONDecodeError`. PaperDrop's job scheduler owns every wait instead ("one owner per retry"), so this
-transport sees each response first: a 429 or 503 is raised as `Throttled` before pyzotero reads it, and a
-`Backoff`/`Retry-After` on a success is recorded and removed so pyzotero never arms its sleep.
+`JSONDecodeError`. PaperDrop's client owns every wait instead ("one owner per retry"), so this transport sees
+each response first: a 429 or a 5xx is raised as `Throttled` (with its `Retry-After`, if any) before pyzotero
+reads it, and a `Backoff`/`Retry-After` on any other answer is recorded and removed so pyzotero never arms
+its sleep.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ THROTTLE_STATUSES = (429, 503)
 
 
 class Throttled(Exception):
-    """Zotero refused the request for now (429 or 503). `retry_after` in seconds when it said."""
+    """Zotero refused the request for now (429 or 5xx). `retry_after` in seconds when it said."""
 
     def __init__(self, status: int, retry_after: float | None):
         super().__init__(f"Zotero answered HTTP {status}")
@@ -33,7 +34,7 @@ def parse_seconds(value: str | None) -> float | None:
 
 class ThrottleTransport(httpx2.BaseTransport):
     """Wraps the real transport: enforces our timeout on every request (pyzotero hard-codes 30 s on
-    reads), raises `Throttled` for 429/503 and collects `Backoff` hints in `backoff_seen`."""
+    reads), raises `Throttled` for 429/5xx and collects `Backoff` hints in `backoff_seen`."""
 
     def __init__(self, inner: httpx2.BaseTransport, timeout: float):
         self._inner = inner
@@ -44,7 +45,7 @@ class ThrottleTransport(httpx2.BaseTransport):
         request.extensions["timeout"] = self._timeout
         response = self._inner.handle_request(request)
         retry_after = parse_seconds(response.headers.get("retry-after"))
-        if response.status_code in THROTTLE_STATUSES:
+        if response.status_code in THROTTLE_STATUSES or response.status_code >= 500:
             response.close()
             raise Throttled(response.status_code, retry_after)
         backoff = max(parse_seconds(response.headers.get("backoff")) or 0.0, retry_after or 0.0)

@@ -23,6 +23,7 @@ COLLECTION = "Reading/Robotics"
 def _env(fake_arxiv: FakeArxiv, fake_zotero: FakeZotero) -> dict[str, str]:
     return {
         "PAPERDROP_ARXIV_API_URL": fake_arxiv.url,
+        "PAPERDROP_ARXIV_PDF_URL": fake_arxiv.pdf_url,
         "PAPERDROP_ZOTERO_API_URL": fake_zotero.url,
         "PAPERDROP_ZOTERO_LIBRARY_ID": str(USER_ID),
         "PAPERDROP_ZOTERO_API_KEY": API_KEY,
@@ -60,10 +61,12 @@ def _check_items(fake: FakeZotero, papers: list[dict]) -> None:
         assert item["itemType"] == "preprint" and item["repository"] == "arXiv"
         assert " ".join(item["title"].split()) == " ".join(paper["title"].split())
         assert item["url"] == f"https://arxiv.org/abs/{paper['id']}"
-        assert len(fake.children(item["key"])) == 2  # the note and the PDF link
+        [pdf] = [c for c in fake.children(item["key"]) if c["itemType"] == "attachment"]
+        assert pdf["linkMode"] == "imported_url" and fake.file_of(pdf["key"]) is not None  # stored, once
+    assert len(fake.library().files) == len(papers)
 
 
-@pytest.mark.timeout(600)
+@pytest.mark.timeout(900)
 def test_import_120_ids_through_faults_and_a_killed_worker_lands_exactly_once(tmp_path):
     papers = _ids(120)
     ids_file = tmp_path / "ids.txt"
@@ -85,7 +88,8 @@ def test_import_120_ids_through_faults_and_a_killed_worker_lands_exactly_once(tm
             worker.wait(timeout=10)
             assert len(zotero.items_in_collection(COLLECTION)) < 120
             worker = _worker(home, env)
-            _wait_for(lambda: len(zotero.items_in_collection(COLLECTION)) >= 120, 400, "all 120 delivered")
+            # delivered = the item, its notes and its stored PDF (three file requests each, 0.25 s apiece here)
+            _wait_for(lambda: len(zotero.library().files) >= 120, 480, "all 120 delivered with their PDFs")
             _wait_for(lambda: b"120 delivered" in run_cli(home, "status", env=env).stdout, 60, "status settled")
         finally:
             worker.send_signal(signal.SIGTERM)

@@ -278,6 +278,9 @@ class FakeArxiv:
         self.stall_seconds = stall_seconds
         self.latency = latency
         self.requests: list[FakeRequest] = []
+        self.pdf_requests: list[PdfRequest] = []
+        self.pdf_faults: list[str] = []
+        self.pdfs_for_any_id = False  # serve a PDF for every well-formed id, in the corpus or not
         self.max_concurrent = 0
         self._faults: list[Any] = []
         self._random = random.Random(seed)
@@ -290,6 +293,12 @@ class FakeArxiv:
     def url(self) -> str:
         assert self._server is not None, "start the fake first"
         return f"http://127.0.0.1:{self._server.server_address[1]}/api/query"
+
+    @property
+    def pdf_url(self) -> str:
+        """The base of PDF URLs (PAPERDROP_ARXIV_PDF_URL): `<pdf_url><id>vN`."""
+        assert self._server is not None, "start the fake first"
+        return f"http://127.0.0.1:{self._server.server_address[1]}{PDF_PREFIX}"
 
     def inject(self, *faults: Any) -> None:
         """Queue faults for the next requests, one each: "503", "429", ("429", seconds), "empty", "drop",
@@ -385,6 +394,8 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
+        if urlsplit(self.path).path.startswith(PDF_PREFIX):
+            return serve_pdf(self)
         self._serve(urlsplit(self.path).query)
 
     def do_POST(self) -> None:
@@ -431,3 +442,63 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
         return status
+
+
+# ---------------------------------------------------------------- PDFs (arxiv.org/pdf/<id>vN)
+
+PDF_PREFIX = "/pdf/"
+
+
+@dataclass
+class PdfRequest:
+    path: str
+    status: int | None
+    user_agent: str | None
+
+
+def fake_pdf(arxiv_id: str, version: int) -> bytes:
+    """A small, well-formed PDF whose bytes differ per paper and version (so md5s differ)."""
+    text = f"arXiv:{arxiv_id}v{version}".replace("(", "").replace(")", "")
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def serve_pdf(handler: _Handler) -> None:
+    """`GET /pdf/<id>vN` (or `/pdf/<id>` for the latest version): the paper's PDF, 404 for an unknown one.
+    Faults queued with `FakeArxiv.pdf_faults` ("503", "429", "drop") apply here, one per request."""
+    fake = handler.fake
+    raw = urlsplit(handler.path).path[len(PDF_PREFIX) :].removesuffix(".pdf")
+    with fake._lock:
+        fault = fake.pdf_faults.pop(0) if fake.pdf_faults else None
+    request = PdfRequest(raw, None, handler.headers.get("User-Agent"))
+    fake.pdf_requests.append(request)
+    if fault == "drop":
+        handler.close_connection = True
+        return
+    if fault in ("503", "429"):
+        request.status = handler._send(int(fault), b"Busy", "text/plain", {"Retry-After": "1"})
+        return
+    match = ID_RE.match(raw)
+    paper = fake.index.by_id.get(match.group(1)) if match else None
+    versions = len(paper["versions"]) if paper else 0
+    if match and paper is None and fake.pdfs_for_any_id:
+        versions = int(match.group(2) or 1)
+    version = int(match.group(2) or versions) if match else 0
+    if match is None or not 1 <= version <= versions:
+        request.status = handler._send(404, b"Not found", "text/plain")
+        return
+    request.status = handler._send(200, fake_pdf(match.group(1), version), "application/pdf")

@@ -5,7 +5,13 @@ libraries with versions and `Last-Modified-Version`, at most 50 objects per writ
 `successful/success/unchanged/failed` answers, keyed writes with `version` (0 = create only; 428 without a
 version), `Zotero-Write-Token` reuse and `If-Unmodified-Since-Version` (412), item type fields (400 per
 object), missing collections and parents (409), and reads with `limit/start/Total-Results/Link`, `since`,
-`format=versions`, `itemKey`, `/items/top`, `/children`, `/collections`, `/deleted`, single-item PATCH/PUT.
+`format=versions`, `itemKey`, `/items/top`, `/children`, `/collections`, `/deleted`, single-item PATCH/PUT
+and DELETE, the trash (`deleted: 1`, restored with `deleted: 0`), changes of item type (fields mapped through
+their base field or dropped, as Zotero does), and the file upload protocol with a storage quota and "exists"
+answers (tests/fakes/zotero_files.py). `set_busy_day()` draws the fault mix of api.zotero.org on a busy day.
+
+Item fields are those of Zotero's schema (zotero/zotero-schema schema.json, commit 5eedf44, 2026-01-20) for the
+types PaperDrop writes.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from tests.fakes.zotero_files import PendingUpload, StoredFile, file_call, upload_call
 
 MAX_OBJECTS = 50
 MAX_FIELD_LENGTH = 65535
@@ -56,22 +64,92 @@ ITEM_FIELDS: dict[str, set[str]] = {
         "title",
         "abstractNote",
         "publicationTitle",
+        "publisher",
+        "place",
+        "date",
         "volume",
         "issue",
+        "section",
+        "partNumber",
+        "partTitle",
         "pages",
-        "date",
         "series",
         "seriesTitle",
         "seriesText",
         "journalAbbreviation",
-        "language",
         "DOI",
-        "ISSN",
-        "shortTitle",
+        "citationKey",
         "url",
         "accessDate",
+        "PMID",
+        "PMCID",
+        "ISSN",
         "archive",
         "archiveLocation",
+        "shortTitle",
+        "language",
+        "libraryCatalog",
+        "callNumber",
+        "rights",
+        "extra",
+    },
+    "conferencePaper": {
+        "title",
+        "abstractNote",
+        "proceedingsTitle",
+        "conferenceName",
+        "publisher",
+        "place",
+        "date",
+        "eventPlace",
+        "volume",
+        "issue",
+        "numberOfVolumes",
+        "pages",
+        "series",
+        "seriesNumber",
+        "DOI",
+        "ISBN",
+        "citationKey",
+        "url",
+        "accessDate",
+        "ISSN",
+        "archive",
+        "archiveLocation",
+        "shortTitle",
+        "language",
+        "libraryCatalog",
+        "callNumber",
+        "rights",
+        "extra",
+    },
+    "bookSection": {
+        "title",
+        "abstractNote",
+        "bookTitle",
+        "series",
+        "seriesNumber",
+        "volume",
+        "numberOfVolumes",
+        "edition",
+        "date",
+        "publisher",
+        "place",
+        "originalDate",
+        "originalPublisher",
+        "originalPlace",
+        "medium",
+        "pages",
+        "ISBN",
+        "DOI",
+        "citationKey",
+        "url",
+        "accessDate",
+        "ISSN",
+        "archive",
+        "archiveLocation",
+        "shortTitle",
+        "language",
         "libraryCatalog",
         "callNumber",
         "rights",
@@ -106,9 +184,18 @@ ITEM_FIELDS: dict[str, set[str]] = {
         "parentItem",
     },
 }
+# Fields that stand for a base field in their type; a change of item type carries a value over through it.
+BASE_FIELDS: dict[str, dict[str, str]] = {
+    "preprint": {"genre": "type", "repository": "publisher", "archiveID": "number"},
+    "conferencePaper": {"proceedingsTitle": "publicationTitle"},
+    "bookSection": {"bookTitle": "publicationTitle"},
+}
+_EDITED_CREATORS = {"author", "contributor", "editor", "translator", "seriesEditor"}
 CREATOR_TYPES: dict[str, set[str]] = {
     "preprint": _BIB_CREATORS,
     "journalArticle": _BIB_CREATORS,
+    "conferencePaper": _EDITED_CREATORS,
+    "bookSection": _EDITED_CREATORS | {"bookAuthor"},
     "webpage": {"author", "contributor", "translator"},
     "note": set(),
     "attachment": set(),
@@ -125,6 +212,7 @@ COMMON_FIELDS = {
     "creators",
 }
 CHILD_TYPES = {"note", "attachment"}
+_UNTYPED_FIELDS = {"md5", "mtime"}  # null until a file is stored; mtime is a number
 LINK_MODES = {"imported_file", "imported_url", "linked_file", "linked_url"}
 COLLECTION_FIELDS = {"key", "name", "parentCollection", "relations", "deleted"}
 
@@ -146,7 +234,7 @@ def validate_item(data: dict, collections: dict, items: dict) -> None:
     for name, value in data.items():
         if name not in COMMON_FIELDS and name not in ITEM_FIELDS[item_type]:
             raise ObjectError(400, f"'{name}' is not a valid field for type '{item_type}'")
-        if name in ITEM_FIELDS[item_type] and not isinstance(value, str):
+        if name in ITEM_FIELDS[item_type] and name not in _UNTYPED_FIELDS and not isinstance(value, str):
             raise ObjectError(400, f"'{name}' must be a string")
         if isinstance(value, str) and len(value) > MAX_FIELD_LENGTH:
             raise ObjectError(413, f"'{name}' is too long ({len(value)} characters)")
@@ -193,6 +281,25 @@ def _validate_links(data: dict, item_type: str, collections: dict, items: dict) 
             raise ObjectError(400, "A linked_url attachment needs 'url'")
 
 
+def retyped(data: dict, new_type: str) -> dict:
+    """An item's fields after a change of item type, as Zotero makes it: a field the new type lacks moves to
+    the new type's field of the same base field (a preprint's `repository` becomes a journal article's
+    `publisher`), or is dropped."""
+    old_bases = BASE_FIELDS.get(data.get("itemType", ""), {})
+    new_by_base = {base: name for name, base in BASE_FIELDS.get(new_type, {}).items()}
+    valid = ITEM_FIELDS.get(new_type, set())
+    moved: dict = {"itemType": new_type}
+    for name, value in data.items():
+        if name in COMMON_FIELDS or name in ("version", "itemType") or name in valid:
+            moved.setdefault(name, value)
+            continue
+        base = old_bases.get(name, name)
+        target = new_by_base.get(base, base)
+        if target in valid:
+            moved[target] = value
+    return moved
+
+
 def template(item_type: str) -> dict:
     fields = sorted(ITEM_FIELDS.get(item_type, set()) - {"parentItem"})
     base = {"itemType": item_type, **{name: "" for name in fields}}
@@ -208,7 +315,10 @@ def all_fields() -> list[str]:
 # ---------------------------------------------------------------------------------------------------------
 # The server
 # ---------------------------------------------------------------------------------------------------------
-FAULT_KINDS = ("429", "503", "backoff", "drop", "stall")
+FAULT_KINDS = ("429", "503", "outage", "backoff", "drop", "stall")
+WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
+# api.zotero.org on a busy day (issue 11): (kind, share of requests, writes only). Drawn in this order.
+BUSY_DAY = (("429", 0.10, False), ("outage", 0.05, False), ("backoff", 0.10, False), ("drop", 0.15, True))
 _KEY_RE = re.compile(r"^[23456789ABCDEFGHIJKLMNPQRSTUVWXYZ]{8}$")
 _LIB = r"/(?P<ltype>users|groups)/(?P<lid>\d+)"
 _ROUTES = [
@@ -216,6 +326,7 @@ _ROUTES = [
     ("top", re.compile(rf"^{_LIB}/items/top$")),
     ("item", re.compile(rf"^{_LIB}/items/(?P<key>[A-Z0-9]+)$")),
     ("children", re.compile(rf"^{_LIB}/items/(?P<key>[A-Z0-9]+)/children$")),
+    ("file", re.compile(rf"^{_LIB}/items/(?P<key>[A-Z0-9]+)/file$")),
     ("collections", re.compile(rf"^{_LIB}/collections$")),
     ("coll_items", re.compile(rf"^{_LIB}/collections/(?P<key>[A-Z0-9]+)/items(?P<top>/top)?$")),
     ("deleted", re.compile(rf"^{_LIB}/deleted$")),
@@ -228,6 +339,7 @@ class ApiKey:
     library: bool = True
     write: bool = True
     groups: dict[str, bool] = field(default_factory=dict)  # group id or "all" -> write allowed
+    files: bool = True  # "Allow file access": may upload attachment files
 
 
 @dataclass
@@ -239,6 +351,13 @@ class Library:
     collections: dict[str, dict] = field(default_factory=dict)
     deleted: dict[str, dict[str, int]] = field(default_factory=lambda: {"items": {}, "collections": {}})
     write_tokens: set[str] = field(default_factory=set)
+    files: dict[str, StoredFile] = field(default_factory=dict)  # attachment key -> its stored file
+    uploads: dict[str, PendingUpload] = field(default_factory=dict)  # upload key -> authorized upload
+    storage_quota: int = 300 * 1024 * 1024  # bytes (the free plan's 300 MB)
+
+    @property
+    def storage_used(self) -> int:
+        return sum(f.size for f in self.files.values())
 
 
 @dataclass
@@ -263,9 +382,11 @@ class FakeZotero:
     """The Zotero Web API v3 on 127.0.0.1, in a thread. `with FakeZotero() as fz: fz.add_key("K", user_id=1)`.
 
     Faults: `inject(kind, times, method=, path=)` for one-shot ones, `set_fault_rate(rate, seed=)` for random
-    ones; kinds are 429 and 503 (with Retry-After), `backoff` (a success with a Backoff header), `drop` (the
-    request is carried out, then the connection closes without an answer) and `stall` (carried out, then
-    answered after `stall_seconds`, past a short client timeout)."""
+    ones, `set_busy_day(seed=)` for the mix of BUSY_DAY; kinds are 429 and 503 (with Retry-After), `outage`
+    (503 without Retry-After), `backoff` (a success with a Backoff header), `drop` (the request is carried
+    out, then the connection closes without an answer) and `stall` (carried out, then answered after
+    `stall_seconds`, past a short client timeout). Random faults spare the file upload URL, which is another
+    service (Amazon S3) in real life; `inject(..., path="/upload/")` reaches it."""
 
     def __init__(self, *, retry_after: int = 1, backoff: int = 1, stall_seconds: float = 0.5, latency: float = 0.0):
         self.latency = latency  # seconds added to every answer, to imitate a network round trip
@@ -278,6 +399,7 @@ class FakeZotero:
         self._faults: list[_Fault] = []
         self._fault_rate = 0.0
         self._fault_kinds: tuple[str, ...] = FAULT_KINDS
+        self._fault_profile: tuple[tuple[str, float, bool], ...] = ()
         self._random = random.Random(0)
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
@@ -310,8 +432,9 @@ class FakeZotero:
         write: bool = True,
         library: bool = True,
         groups: dict[str | int, bool] | None = None,
+        files: bool = True,
     ) -> ApiKey:
-        self.keys[key] = ApiKey(user_id, library, write, {str(g): w for g, w in (groups or {}).items()})
+        self.keys[key] = ApiKey(user_id, library, write, {str(g): w for g, w in (groups or {}).items()}, files)
         self.library("user", user_id)
         return self.keys[key]
 
@@ -338,6 +461,10 @@ class FakeZotero:
         with self._lock:
             self._fault_rate, self._fault_kinds, self._random = rate, kinds, random.Random(seed)
 
+    def set_busy_day(self, *, seed: int = 0, profile: tuple[tuple[str, float, bool], ...] = BUSY_DAY) -> None:
+        with self._lock:
+            self._fault_profile, self._random = profile, random.Random(seed)
+
     # -- direct changes, as a user or the Zotero Connector would make them ------------------------------
     def add_item(self, data: dict, library: Library | None = None) -> str:
         lib = library or self.library()
@@ -354,11 +481,24 @@ class FakeZotero:
             return answer["success"]["0"]
 
     def delete_item(self, key: str, library: Library | None = None) -> None:
+        """Erase an item for good (emptied from the trash), with its children, as Zotero does."""
         lib = library or self.library()
         with self._lock:
             lib.version += 1
-            del lib.items[key]
-            lib.deleted["items"][key] = lib.version
+            _erase(lib, key)
+
+    def trash_item(self, key: str, library: Library | None = None) -> None:
+        """Move an item to the trash (`deleted: 1`), as a user does in Zotero."""
+        lib = library or self.library()
+        with self._lock:
+            lib.version += 1
+            obj = lib.items[key]
+            obj["version"] = obj["data"]["version"] = lib.version
+            obj["data"]["deleted"] = 1
+
+    def file_of(self, key: str, library: Library | None = None) -> bytes | None:
+        stored = (library or self.library()).files.get(key)
+        return stored.content if stored else None
 
     # -- inspection ------------------------------------------------------------------------------------
     def items(self, library: Library | None = None, *, children: bool = False) -> list[dict]:
@@ -398,8 +538,13 @@ class FakeZotero:
                 if fault.times > 0 and fault.method in (None, method) and (fault.path or "") in path:
                     fault.times -= 1
                     return fault.kind
+            if path.startswith("/upload/"):
+                return None
             if self._fault_rate and self._random.random() < self._fault_rate:
                 return self._random.choice(self._fault_kinds)
+            for kind, share, writes_only in self._fault_profile:
+                if (not writes_only or method in WRITE_METHODS) and self._random.random() < share:
+                    return kind
         return None
 
 
@@ -424,6 +569,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_PUT(self) -> None:
         self._handle("PUT")
 
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
     def _handle(self, method: str) -> None:
         url = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
@@ -433,15 +581,16 @@ class _Handler(BaseHTTPRequestHandler):
         if fake.latency:
             time.sleep(fake.latency)
         fault = fake._pick_fault(method, url.path)
-        if fault in ("429", "503"):
-            fake.log.append(LoggedRequest(method, url.path, query, int(fault), fault=fault))
-            return self._send(
-                int(fault),
-                "Rate limit exceeded\n" if fault == "429" else "Service unavailable\n",
-                {"Retry-After": str(fake.retry_after)},
-            )
+        if fault in ("429", "503", "outage"):
+            status = 429 if fault == "429" else 503
+            fake.log.append(LoggedRequest(method, url.path, query, status, fault=fault))
+            hint = {} if fault == "outage" else {"Retry-After": str(fake.retry_after)}
+            return self._send(status, "Rate limit exceeded\n" if status == 429 else "Service unavailable\n", hint)
         with fake._lock:
-            status, payload, headers, objects = _dispatch(fake, method, url.path, query, body, self.headers)
+            if url.path.startswith("/upload/"):
+                status, payload, headers, objects = upload_call(fake, url.path, body, self.headers)
+            else:
+                status, payload, headers, objects = _dispatch(fake, method, url.path, query, body, self.headers)
             fake.log.append(LoggedRequest(method, url.path, query, status, objects, fault))
         if fault == "drop":
             self.close_connection = True
@@ -455,6 +604,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, status: int, payload: object, headers: dict[str, str]) -> None:
         if isinstance(payload, (dict, list)):
             data, ctype = json.dumps(payload).encode(), "application/json"
+        elif isinstance(payload, bytes):
+            data, ctype = payload, headers.pop("Content-Type", "application/octet-stream")
         else:
             data, ctype = str(payload or "").encode(), "text/plain"
         try:
@@ -498,7 +649,12 @@ def _key_info(key_text: str | None, api_key: ApiKey | None, path: str) -> tuple:
     if api_key is None or path not in ("/keys/current", f"/keys/{key_text}"):
         return 403, "Invalid key" if key_text else "Forbidden", {}, 0
     access: dict = {
-        "user": {"library": api_key.library, "files": api_key.library, "notes": api_key.library, "write": api_key.write}
+        "user": {
+            "library": api_key.library,
+            "files": api_key.library and api_key.files,
+            "notes": api_key.library,
+            "write": api_key.write,
+        }
     }
     if api_key.groups:
         access["groups"] = {g: {"library": True, "write": w} for g, w in api_key.groups.items()}
@@ -519,6 +675,10 @@ def _library_call(fake, api_key, name, match, method, query, body, headers) -> t
     if not can_read or (method != "GET" and not can_write):
         return 403, "Forbidden" if not can_read else "Write access denied", {}, 0
     version_header = {"Last-Modified-Version": str(lib.version)}
+    if name == "file":
+        return file_call(fake, lib, api_key, match["key"], method, query, body, headers)
+    if method == "DELETE" and name in ("item", "items"):
+        return _delete(lib, match["key"] if name == "item" else query.get("itemKey", ""), headers)
     if method == "GET":
         return _read(lib, name, match, query) + (0,)
     try:
@@ -605,6 +765,8 @@ def _write_one(lib: Library, obj: object, name: str, new_version: int, since: st
                 f"(expected {version}, found {existing['version']})",
             )
         data = {**existing["data"], **fields}
+        if fields.get("itemType", data["itemType"]) != existing["data"].get("itemType"):
+            data = {**retyped(existing["data"], fields["itemType"]), **fields}
     else:
         if key and version not in (None, 0):
             raise ObjectError(404, f"{name[:-1].capitalize()} doesn't exist")
@@ -663,6 +825,33 @@ def _patch(lib: Library, key: str, fields: object, headers, *, replace: bool) ->
         failure = answer["failed"]["0"]
         return failure["code"], failure["message"], version_header, 1
     return 204, "", {"Last-Modified-Version": str(lib.version)}, 1
+
+
+def _delete(lib: Library, keys: str, headers) -> tuple:
+    """DELETE one item (or `?itemKey=A,B`): needs the library or item version, erases children too."""
+    version_header = {"Last-Modified-Version": str(lib.version)}
+    expected = headers.get("If-Unmodified-Since-Version")
+    if expected is None:
+        return 428, "If-Unmodified-Since-Version not provided", version_header, 0
+    wanted = [k for k in keys.split(",") if k]
+    present = [k for k in wanted if k in lib.items]
+    single = len(wanted) == 1 and present
+    current = lib.items[present[0]]["version"] if single else lib.version
+    if int(expected) < current:
+        return 412, "Item has been modified since specified version", version_header, 0
+    if present:
+        lib.version += 1
+        for key in present:
+            _erase(lib, key)
+    return 204, "", {"Last-Modified-Version": str(lib.version)}, len(present)
+
+
+def _erase(lib: Library, key: str) -> None:
+    for child in [k for k, o in lib.items.items() if o["data"].get("parentItem") == key]:
+        _erase(lib, child)
+    lib.items.pop(key, None)
+    lib.files.pop(key, None)
+    lib.deleted["items"][key] = lib.version
 
 
 def _read(lib: Library, name: str, match: re.Match, query: dict) -> tuple:

@@ -28,6 +28,8 @@ def base_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
             "PAPERDROP_HOME": str(home),
             "PAPERDROP_TOKEN": TOKEN,
             "PAPERDROP_ARXIV_DELAY": "0",
+            "PAPERDROP_ARXIV_PDF_URL": "http://127.0.0.1:9/pdf/",  # tests never reach the internet
+            "PAPERDROP_CROSSREF_API_URL": "http://127.0.0.1:9",
             "PAPERDROP_ARXIV_RETRY_BASE": "0.01",
             "PAPERDROP_RETRY_BASE": "0.2",
             "PAPERDROP_RETRY_MAX": "2",

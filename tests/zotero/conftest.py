@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from paperdrop.sync.records import ClipContext, DeliveryRequest, PaperRecord
-from paperdrop.sync.targets import TargetSpec
-from paperdrop.sync.zotero import ZoteroConfig, ZoteroSink
+from paperdrop.sync.arxiv import ArxivGate
+from paperdrop.sync.arxiv.pdfs import PdfStore
+from paperdrop.sync.records import ClipContext, DeliveryOutcome, DeliveryRequest, PaperRecord
+from paperdrop.sync.targets import DeliveryRun, TargetSpec
+from paperdrop.sync.zotero import ZoteroConfig, ZoteroOptions, ZoteroSink
+from tests.fakes.arxiv import FakeArxiv
 from tests.fakes.zotero import FakeZotero
 
 API_KEY = "TESTKEY0123456789"
@@ -41,8 +44,49 @@ def clock() -> ManualClock:
     return ManualClock()
 
 
+class RecordingRun:
+    """A job's side of `DeliveryRun`: waits move the manual clock (the job slept exactly that long) up to
+    `max_wait`; progress reports and missing copies are kept for the test to read."""
+
+    def __init__(self, clock: ManualClock, max_wait: float = 30.0):
+        self.clock, self.max_wait = clock, max_wait
+        self.waits: list[float] = []
+        self.progress: list[DeliveryOutcome] = []
+        self.missing: list[str] = []
+
+    def run(self) -> DeliveryRun:
+        return DeliveryRun(progress=self.progress.extend, wait=self._wait, missing=self.missing.extend)
+
+    def _wait(self, seconds: float) -> bool:
+        if seconds > self.max_wait:
+            return False
+        self.waits.append(seconds)
+        self.clock.now += seconds
+        return True
+
+
 @pytest.fixture
-def make_sink(fake: FakeZotero, tmp_path: Path, clock: ManualClock):
+def job(clock: ManualClock) -> RecordingRun:
+    return RecordingRun(clock)
+
+
+@pytest.fixture
+def arxiv_pdfs(tmp_path: Path):
+    """The fake arXiv serving PDFs for any id, and the PDF store of PaperDrop pointed at it."""
+    with FakeArxiv(corpus=[]) as fake:
+        fake.pdfs_for_any_id = True
+        store = PdfStore(
+            base_url=fake.pdf_url,
+            gate=ArxivGate(0, tmp_path / "arxiv"),
+            cache_dir=tmp_path / "pdfs",
+            user_agent="PaperDrop-tests (mailto:tests@example.org)",
+        )
+        yield fake, store
+        store.close()
+
+
+@pytest.fixture
+def make_sink(fake: FakeZotero, tmp_path: Path, clock: ManualClock, arxiv_pdfs):
     sinks: list[ZoteroSink] = []
 
     def build(
@@ -53,10 +97,17 @@ def make_sink(fake: FakeZotero, tmp_path: Path, clock: ManualClock):
         library_type: str = "user",
         state_dir: Path | None = None,
         timeout: float = 2.0,
+        options: ZoteroOptions | None = None,
     ) -> ZoteroSink:
         config = ZoteroConfig(library_id=library_id, library_type=library_type, api_key=api_key, api_url=fake.url)
         sink = ZoteroSink(
-            config, TargetSpec("zotero", path), state_dir=state_dir or tmp_path / "state", timeout=timeout, clock=clock
+            config,
+            TargetSpec("zotero", path),
+            state_dir=state_dir or tmp_path / "state",
+            timeout=timeout,
+            clock=clock,
+            options=options,
+            pdfs=arxiv_pdfs[1],
         )
         sinks.append(sink)
         return sink

@@ -61,6 +61,19 @@ def test_sink_check_is_cached_for_a_minute(fake, make_sink, clock):
 
 def test_sink_check_reports_unreachable_when_zotero_is_down(fake, make_sink):
     sink = make_sink()
-    fake.inject("503", path="/keys/current")
+    fake.inject("outage", path="/keys/current")
     status = sink.check()
     assert status.reachable is False and "could not be reached" in status.message
+    assert len(fake.requests("GET", "/keys/current")) == 1  # a web request never re-sends
+
+
+def test_sink_check_never_waits_when_zotero_throttles(fake, make_sink, clock):
+    fake.retry_after = 20
+    sink = make_sink()
+    fake.inject("429", path="/keys/current")
+    started = clock.now
+    status = sink.check()
+    assert status.reachable is True and "slow down" in status.message and clock.now == started
+    assert len(fake.requests("GET", "/keys/current")) == 1
+    clock.advance(20)
+    assert "can write" in sink.check().message  # a throttled answer was not cached

@@ -61,8 +61,9 @@ def test_sink_delivers_120_papers_exactly_once_through_faults_and_a_crash(fake, 
     assert {o.remote_key for o in done.values()} == {r.remote_key for r in requests}
     fake.set_fault_rate(0)
     _assert_exactly(fake, papers)
+    assert len(fake.library().files) == 120  # every PDF stored once, none twice
     injected = {r.fault for r in fake.log if r.fault}
-    assert injected == {"429", "503", "backoff", "drop", "stall"}
+    assert injected == {"429", "503", "outage", "backoff", "drop", "stall"}
 
     writes = len(fake.requests("POST"))
     again = make_sink()
