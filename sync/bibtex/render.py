@@ -121,8 +121,10 @@ def _ascii(text: str) -> str:
         command = unicode_to_latex_map.get(char) if not char.isascii() else None
         if char.isascii():
             out.append(char)
-        elif command and command.isascii() and command.startswith(("{", "\\text")):
-            out.append(command.rstrip())
+        elif command and command.isascii() and command.startswith("{"):
+            out.append(command)
+        elif command and command.isascii() and command.startswith("\\text"):
+            out.append("{" + command.rstrip() + "}")  # braced: `a{\\textemdash}b`, never `a\\textemdashb`
         elif command and command.isascii() and command.startswith("\\"):
             out.append("{\\ensuremath{" + command.rstrip() + "}}")
         else:
