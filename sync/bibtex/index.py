@@ -27,7 +27,7 @@ from paperdrop.sync.bibtex.identifiers import entry_identifiers
 from paperdrop.sync.bibtex.layout import difference
 from paperdrop.sync.bibtex.scanner import ScannedEntry, block_start_after, block_start_before, scan
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "2"  # 1: entries and identifiers by key, ownership as (key, text hash)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (id INTEGER PRIMARY KEY, key TEXT NOT NULL, lkey TEXT NOT NULL,
@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS idents (ident TEXT NOT NULL, entry INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS idents_ident ON idents (ident);
 CREATE INDEX IF NOT EXISTS idents_entry ON idents (entry);
 CREATE TABLE IF NOT EXISTS owned (key TEXT PRIMARY KEY, lkey TEXT NOT NULL, arxiv TEXT, text_hash TEXT NOT NULL,
-                                  gone INTEGER NOT NULL DEFAULT 0, reported INTEGER NOT NULL DEFAULT 0);
+                                  pending TEXT, gone INTEGER NOT NULL DEFAULT 0,
+                                  reported INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS owned_lkey ON owned (lkey);
 CREATE INDEX IF NOT EXISTS owned_arxiv ON owned (arxiv);
 CREATE INDEX IF NOT EXISTS owned_gone ON owned (gone);
@@ -149,6 +150,9 @@ class BibIndex:
         data, shift = snapshot.data, change.shift
         start = block_start_before(data, change.prefix)
         stop = block_start_after(data, max(change.new_suffix, start - 1, start + shift - 1))
+        if start == 0 and stop == len(data):  # every block changed (an editor rewrote the whole file)
+            self._rebuild(snapshot)
+            return range(0, len(data))
         old_stop = int(meta["size"]) if stop == len(data) else stop - shift
         with self._transaction():
             removed = self._remove_between(start, old_stop)
@@ -185,13 +189,18 @@ class BibIndex:
         return lkeys
 
     def _insert(self, entries: Iterable[ScannedEntry]) -> None:
-        lkeys, arxiv = [], []
-        for entry in entries:
-            idents = entry_identifiers(entry.fields)
-            self._add(entry.key, entry.start, entry.end, idents)
-            lkeys.append(entry.key.lower())
-            arxiv += [ident for ident in idents if ident.startswith("arxiv:")]
-        if lkeys:  # an owned entry put back (an undo, a paste) is present again
+        (next_id,) = self._db.execute("SELECT coalesce(max(id), 0) + 1 FROM entries").fetchone()
+        rows, ident_rows, arxiv = [], [], []
+        for row_id, entry in enumerate(entries, start=next_id):  # ids chosen here: two bulk inserts, not 2N
+            rows.append((row_id, entry.key, entry.key.lower(), entry.start, entry.end))
+            for ident in entry_identifiers(entry.fields):
+                ident_rows.append((ident, row_id))
+                if ident.startswith("arxiv:"):
+                    arxiv.append(ident)
+        self._db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?)", rows)
+        self._db.executemany("INSERT INTO idents VALUES (?, ?)", ident_rows)
+        if rows:  # an owned entry put back (an undo, a paste) is present again
+            lkeys = [row[2] for row in rows]
             self._db.execute(_BACK.format(list=_IN_JSON), (json.dumps(lkeys), json.dumps(arxiv)))
 
     def _add(self, key: str, start: int, stop: int, idents: set[str]) -> None:
@@ -256,9 +265,11 @@ class BibIndex:
         rows = self._db.execute("SELECT start, stop FROM entries WHERE key = ?", (key,)).fetchall()
         return (rows[0][0], rows[0][1]) if len(rows) == 1 else None
 
-    def owned_hash(self, key: str) -> str | None:
-        row = self._db.execute("SELECT text_hash FROM owned WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+    def owns(self, key: str, text: bytes) -> bool:
+        """Is `text` exactly what PaperDrop wrote as `key`: the last write recorded, or one begun after it
+        (a crash between the rename and record_write leaves that one in the file)?"""
+        row = self._db.execute("SELECT text_hash, pending FROM owned WHERE key = ?", (key,)).fetchone()
+        return row is not None and text_hash(text) in row
 
     def gone_key_of(self, arxiv_ident: str) -> str | None:
         """The key of an entry PaperDrop wrote for this paper that has since been removed from the file."""
@@ -279,14 +290,14 @@ class BibIndex:
             self._db.execute(f"UPDATE owned SET reported = 1 WHERE key IN {_IN_JSON}", (json.dumps(keys),))
 
     def mark_owned(self, owned: Iterable[tuple[str, str, str]]) -> None:
-        """Record (key, arXiv identifier, hash of the text written) before the write: a mark for an entry that
-        never reached the file is harmless, as its text hash cannot match anything a person writes there later."""
+        """Record (key, arXiv identifier, hash of the text about to be written) before the write, as pending:
+        a mark for an entry that never reached the file is harmless, as its text hash cannot match anything a
+        person writes there later, and the text last recorded stays PaperDrop's if this write never happens."""
         with self._transaction():
-            # A mark keeps its gone/reported state until the write is recorded (record_write).
             self._db.executemany(
-                "INSERT INTO owned (key, lkey, arxiv, text_hash) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE"
-                " SET lkey = excluded.lkey, arxiv = excluded.arxiv, text_hash = excluded.text_hash",
-                ((key, key.lower(), arxiv, digest) for key, arxiv, digest in owned),
+                "INSERT INTO owned (key, lkey, arxiv, text_hash, pending) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET arxiv = excluded.arxiv, pending = excluded.pending",
+                ((key, key.lower(), arxiv, digest, digest) for key, arxiv, digest in owned),
             )
 
     def record_write(self, replaced: list[Replacement], appended: list[Placement], state: FileState) -> None:
@@ -305,7 +316,11 @@ class BibIndex:
             for placed in appended:
                 self._add(placed.key, placed.start, placed.stop, placed.idents)
             written = [item.key for item in replaced] + [placed.key for placed in appended]
-            self._db.execute(f"UPDATE owned SET gone = 0, reported = 0 WHERE key IN {_IN_JSON}", (json.dumps(written),))
+            self._db.execute(
+                "UPDATE owned SET text_hash = coalesce(pending, text_hash), pending = NULL, gone = 0, reported = 0"
+                f" WHERE key IN {_IN_JSON}",
+                (json.dumps(written),),
+            )
             self._record_state(state.size, state.mtime_ns, state.inode, state.digests)
 
     @contextlib.contextmanager

@@ -110,7 +110,7 @@ def _decide(
     paper, key = request.paper, request.remote_key
     if request.update and key and key.lower() not in taken.batch:
         span = index.span_of(key)
-        if span is not None and index.owned_hash(key) == text_hash(data[span[0] : span[1]]):
+        if span is not None and index.owns(key, data[span[0] : span[1]]):
             return _Draft(request, key, entry_fields(paper, key, options, request.contexts), span=span)
     existing = find_existing(paper, index, batch_idents, prefer=key)
     if existing is None and key and _key_holds(index, key, paper):

@@ -155,3 +155,18 @@ def _saves(bib) -> int:
     match = re.match(rb"% saved (\d{8})\n", bib.read_bytes())
     assert match is not None
     return int(match.group(1))
+
+
+def test_bibtex_sink_still_owns_its_entry_after_an_update_that_could_not_be_written(make_sink, bib, monkeypatch):
+    sink = make_sink()
+    (first,) = sink.deliver([request(1, make_paper())])
+    sink.effort = 0
+    updated = make_paper(doi="10.1000/published")
+    with monkeypatch.context() as patched:
+        editor_saves_during_the_first_writes(patched, bib, saves=100)
+        with pytest.raises(ThrottledError):
+            sink.deliver([request(1, updated, remote_key=first.remote_key, update=True)])
+    (outcome,) = sink.deliver([request(1, updated, remote_key=first.remote_key, update=True)])
+    assert not outcome.already_present  # replaced in place: the failed attempt did not disown it
+    assert "doi = {10.1000/published}" in bib.read_text()
+    assert bib.read_text().count("@misc{jain2024vid2robot,") == 1
