@@ -131,6 +131,14 @@ def edits(bench: Bench) -> dict[str, Callable[[bytes], bytes]]:
     }
 
 
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            return next(line.split(":", 1)[1].strip() for line in handle if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or platform.machine()
+
+
 def main() -> None:
     args = argparse.ArgumentParser()
     args.add_argument("--entries", type=int, default=20000)
@@ -142,16 +150,14 @@ def main() -> None:
     bib.write_text(library_text(options.entries), encoding="utf-8")
     bench = Bench(bib, work / "state")
     median = statistics.median
-    print(
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
-    )
+    print(f"machine: {cpu_model()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
     print(f"file: {options.entries} entries, {bib.stat().st_size / 1e6:.1f} MB ({bib})")
     print(f"first add, no index yet (full scan + add):          {timed(bench.add):8.1f} ms")
     one = [timed(bench.add) for _ in range(options.repeat)]
     fifty = [timed(lambda: bench.add(50)) for _ in range(options.repeat)]
     print(f"add 1 paper, unchanged file   (median of {options.repeat}): {median(one):8.1f} ms  (target < 50)")
     print(f"add 50 papers, unchanged file (median of {options.repeat}): {median(fifty):8.1f} ms")
-    print("first add after an outside edit (median of %d):  incremental | full rescan (same run)" % options.repeat)
+    print(f"first add after an outside edit (median of {options.repeat}):  incremental | full rescan (same run)")
     for name, edit in edits(bench).items():
         incremental = [bench.after_edit(edit) for _ in range(options.repeat)]
         full = [bench.after_full_rescan(edit) for _ in range(3)]

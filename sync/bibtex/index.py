@@ -22,20 +22,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
+from paperdrop.sync.bibtex import spans
 from paperdrop.sync.bibtex.atomic import FileSnapshot
 from paperdrop.sync.bibtex.identifiers import entry_identifiers
 from paperdrop.sync.bibtex.layout import difference
 from paperdrop.sync.bibtex.scanner import ScannedEntry, block_start_after, block_start_before, scan
+from paperdrop.sync.bibtex.spans import JOIN, START, STOP
 
 SCHEMA_VERSION = "2"  # 1: entries and identifiers by key, ownership as (key, text hash)
-_SCHEMA = """
+_SCHEMA = (
+    spans.SCHEMA
+    + """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value NOT NULL);
-CREATE TABLE IF NOT EXISTS entries (id INTEGER PRIMARY KEY, key TEXT NOT NULL, lkey TEXT NOT NULL,
-                                    start INTEGER NOT NULL, stop INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS entries_lkey ON entries (lkey);
-CREATE TABLE IF NOT EXISTS idents (ident TEXT NOT NULL, entry INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS idents_ident ON idents (ident);
-CREATE INDEX IF NOT EXISTS idents_entry ON idents (entry);
 CREATE TABLE IF NOT EXISTS owned (key TEXT PRIMARY KEY, lkey TEXT NOT NULL, arxiv TEXT, text_hash TEXT NOT NULL,
                                   pending TEXT, gone INTEGER NOT NULL DEFAULT 0,
                                   reported INTEGER NOT NULL DEFAULT 0);
@@ -43,6 +41,7 @@ CREATE INDEX IF NOT EXISTS owned_lkey ON owned (lkey);
 CREATE INDEX IF NOT EXISTS owned_arxiv ON owned (arxiv);
 CREATE INDEX IF NOT EXISTS owned_gone ON owned (gone);
 """
+)
 # An owned key is gone when neither its key nor its paper's arXiv id is anywhere in the file (a person who
 # re-keys an entry has not removed the paper).
 _MARK_GONE = """
@@ -155,19 +154,17 @@ class BibIndex:
             return range(0, len(data))
         old_stop = int(meta["size"]) if stop == len(data) else stop - shift
         with self._transaction():
-            removed = self._remove_between(start, old_stop)
-            if shift:
-                self._db.execute("UPDATE entries SET start = start + ?, stop = stop + ? WHERE start >= ?",
-                                 (shift, shift, old_stop))  # fmt: skip
+            removed = spans.remove_between(self._db, start, old_stop)
+            spans.shift(self._db, old_stop, shift)
             self._insert(scan(data, start, stop))
             self._mark_gone(removed)
+            spans.compact(self._db)
             self._record_state(snapshot.size, snapshot.mtime_ns, snapshot.inode, snapshot.digests)
         return range(start, stop)
 
     def _rebuild(self, snapshot: FileSnapshot) -> None:
         with self._transaction():
-            self._db.execute("DELETE FROM entries")
-            self._db.execute("DELETE FROM idents")
+            spans.clear(self._db)
             self._insert(scan(snapshot.data))
             self._db.execute(
                 "UPDATE owned SET arxiv = (SELECT i.ident FROM entries e JOIN idents i ON i.entry = e.id"
@@ -176,38 +173,13 @@ class BibIndex:
             self._mark_gone(None)
             self._record_state(snapshot.size, snapshot.mtime_ns, snapshot.inode, snapshot.digests)
 
-    def _remove_between(self, start: int, stop: int) -> list[str]:
-        """Delete the entries starting in [start, stop); their lower-case keys."""
-        rows = self._db.execute("SELECT id, lkey FROM entries WHERE start >= ? AND start < ?", (start, stop))
-        ids, lkeys = [], []
-        for row_id, lkey in rows.fetchall():
-            ids.append(row_id)
-            lkeys.append(lkey)
-        if ids:
-            self._db.execute(f"DELETE FROM idents WHERE entry IN {_IN_JSON}", (json.dumps(ids),))
-            self._db.execute(f"DELETE FROM entries WHERE id IN {_IN_JSON}", (json.dumps(ids),))
-        return lkeys
-
     def _insert(self, entries: Iterable[ScannedEntry]) -> None:
-        (next_id,) = self._db.execute("SELECT coalesce(max(id), 0) + 1 FROM entries").fetchone()
-        rows, ident_rows, arxiv = [], [], []
-        for row_id, entry in enumerate(entries, start=next_id):  # ids chosen here: two bulk inserts, not 2N
-            rows.append((row_id, entry.key, entry.key.lower(), entry.start, entry.end))
-            for ident in entry_identifiers(entry.fields):
-                ident_rows.append((ident, row_id))
-                if ident.startswith("arxiv:"):
-                    arxiv.append(ident)
-        self._db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?)", rows)
-        self._db.executemany("INSERT INTO idents VALUES (?, ?)", ident_rows)
-        if rows:  # an owned entry put back (an undo, a paste) is present again
-            lkeys = [row[2] for row in rows]
+        items = [(e.key, e.start, e.end, entry_identifiers(e.fields)) for e in entries]
+        spans.insert(self._db, items)
+        if items:  # an owned entry put back (an undo, a paste) is present again
+            lkeys = [key.lower() for key, *_ in items]
+            arxiv = [ident for *_, idents in items for ident in idents if ident.startswith("arxiv:")]
             self._db.execute(_BACK.format(list=_IN_JSON), (json.dumps(lkeys), json.dumps(arxiv)))
-
-    def _add(self, key: str, start: int, stop: int, idents: set[str]) -> None:
-        cursor = self._db.execute(
-            "INSERT INTO entries (key, lkey, start, stop) VALUES (?, ?, ?, ?)", (key, key.lower(), start, stop)
-        )
-        self._db.executemany("INSERT INTO idents VALUES (?, ?)", ((ident, cursor.lastrowid) for ident in idents))
 
     def _mark_gone(self, removed: list[str] | None) -> None:
         """Owned keys among `removed` (every owned key when None) that are no longer in the file."""
@@ -235,7 +207,7 @@ class BibIndex:
         idents: dict[int, set[str]] = {}
         for ident, entry in self._db.execute("SELECT ident, entry FROM idents"):
             idents.setdefault(entry, set()).add(ident)
-        rows = self._db.execute("SELECT id, key, start, stop FROM entries ORDER BY start")
+        rows = self._db.execute(f"SELECT e.id, e.key, {START}, {STOP} FROM {JOIN} ORDER BY {START}")
         return [(key, start, stop, idents.get(row_id, set())) for row_id, key, start, stop in rows]
 
     def has_entries(self) -> bool:
@@ -251,18 +223,24 @@ class BibIndex:
     def keys_for(self, ident: str) -> list[str]:
         """Keys of the entries with this identifier, in file order."""
         rows = self._db.execute(
-            "SELECT e.key FROM idents i JOIN entries e ON e.id = i.entry WHERE i.ident = ? ORDER BY e.start",
+            "SELECT e.key FROM idents i JOIN entries e ON e.id = i.entry JOIN segments s ON s.id = e.seg"
+            f" WHERE i.ident = ? ORDER BY {START}",
             (ident,),
         )
         return [row[0] for row in rows]
 
     def identifiers_of(self, key: str) -> set[str]:
-        rows = self._db.execute("SELECT i.ident FROM entries e JOIN idents i ON i.entry = e.id WHERE e.key = ?", (key,))
+        rows = self._db.execute(
+            "SELECT i.ident FROM entries e JOIN idents i ON i.entry = e.id WHERE e.lkey = ? AND e.key = ?",
+            (key.lower(), key),
+        )
         return {row[0] for row in rows}
 
     def span_of(self, key: str) -> tuple[int, int] | None:
         """Byte span of the entry with exactly this key; None when absent or when the key is not unique."""
-        rows = self._db.execute("SELECT start, stop FROM entries WHERE key = ?", (key,)).fetchall()
+        rows = self._db.execute(
+            f"SELECT {START}, {STOP} FROM {JOIN} WHERE e.lkey = ? AND e.key = ?", (key.lower(), key)
+        ).fetchall()
         return (rows[0][0], rows[0][1]) if len(rows) == 1 else None
 
     def owns(self, key: str, text: bytes) -> bool:
@@ -306,15 +284,11 @@ class BibIndex:
         with self._transaction():
             # Last replacement first: each shift then moves exactly the entries that follow it.
             for item in sorted(replaced, key=lambda r: r.start, reverse=True):
-                shift = item.start + item.new_length - item.old_stop
-                self._remove_between(item.start, item.start + 1)
-                self._db.execute(
-                    "UPDATE entries SET start = start + ?, stop = stop + ? WHERE start >= ?",
-                    (shift, shift, item.old_stop),
-                )
-                self._add(item.key, item.start, item.start + item.new_length, item.idents)
-            for placed in appended:
-                self._add(placed.key, placed.start, placed.stop, placed.idents)
+                spans.remove_between(self._db, item.start, item.start + 1)
+                spans.shift(self._db, item.old_stop, item.start + item.new_length - item.old_stop)
+                spans.insert(self._db, [(item.key, item.start, item.start + item.new_length, item.idents)])
+            spans.insert(self._db, [(p.key, p.start, p.stop, p.idents) for p in appended])
+            spans.compact(self._db)
             written = [item.key for item in replaced] + [placed.key for placed in appended]
             self._db.execute(
                 "UPDATE owned SET text_hash = coalesce(pending, text_hash), pending = NULL, gone = 0, reported = 0"

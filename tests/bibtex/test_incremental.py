@@ -182,3 +182,17 @@ def _random_edit(rng: random.Random, data: bytes, step: int) -> bytes:
         return rest
     to = rng.randrange(len(rest) + 1)
     return (data if action == "copy" else rest)[:to] + piece + (data if action == "copy" else rest)[to:]
+
+
+def test_index_sync_stays_exact_through_many_small_edits_across_the_file(tmp_path, index):
+    """Each small edit splits a segment of stored spans; enough of them make the index lay them out afresh."""
+    bib, data = tmp_path / "refs.bib", BASE
+    bib.write_bytes(data)
+    index.sync(read_snapshot(bib))
+    for step in range(120):
+        at = data.index(b"\n@", (step * 7919) % (len(data) - 100)) + 1
+        data = data[:at] + b"@misc{small%d, title = {Small edit}}\n" % step + data[at:]
+        bib.write_bytes(data)
+        scanned = index.sync(read_snapshot(bib))
+        assert scanned is not None and len(scanned) <= 3 * CHUNK
+        assert index.entries() == full_scan(data), step
