@@ -14,9 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,23 +23,11 @@ from typing import Any, Self
 from paperdrop.sync.bibtex import spans
 from paperdrop.sync.bibtex.atomic import FileSnapshot
 from paperdrop.sync.bibtex.identifiers import entry_identifiers
+from paperdrop.sync.bibtex.indexdb import SCHEMA_VERSION, connection, forget
 from paperdrop.sync.bibtex.layout import difference
 from paperdrop.sync.bibtex.scanner import ScannedEntry, block_start_after, block_start_before, scan
 from paperdrop.sync.bibtex.spans import JOIN, START, STOP
 
-SCHEMA_VERSION = "2"  # 1: entries and identifiers by key, ownership as (key, text hash)
-_SCHEMA = (
-    spans.SCHEMA
-    + """
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value NOT NULL);
-CREATE TABLE IF NOT EXISTS owned (key TEXT PRIMARY KEY, lkey TEXT NOT NULL, arxiv TEXT, text_hash TEXT NOT NULL,
-                                  pending TEXT, gone INTEGER NOT NULL DEFAULT 0,
-                                  reported INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX IF NOT EXISTS owned_lkey ON owned (lkey);
-CREATE INDEX IF NOT EXISTS owned_arxiv ON owned (arxiv);
-CREATE INDEX IF NOT EXISTS owned_gone ON owned (gone);
-"""
-)
 # An owned key is gone when neither its key nor its paper's arXiv id is anywhere in the file (a person who
 # re-keys an entry has not removed the paper).
 _MARK_GONE = """
@@ -95,23 +81,20 @@ def text_hash(text: bytes) -> str:
 
 class BibIndex:
     """Open with `BibIndex(path)`; use only under the file lock. A damaged database is recreated empty.
-
-    The SQLite connection stays open for the thread after `close` (closing the last connection to a WAL
-    database checkpoints it, which costs more than the rest of adding a paper); it is opened again when the
-    index file was removed or replaced meanwhile."""
+    `close` ends this use; the connection stays open for the thread (indexdb.py)."""
 
     def __init__(self, path: Path):
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = _connection(path)
+            self._db = connection(path)
             self._db.execute("SELECT count(*) FROM meta").fetchone()
         except sqlite3.DatabaseError:
             # It is a cache plus ownership marks; losing it costs one rescan, never a user's bytes.
-            _forget(path)
+            forget(path)
             for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
                 leftover.unlink(missing_ok=True)
-            self._db = _connection(path)
+            self._db = connection(path)
 
     def close(self) -> None:
         """End this use; the connection is kept for the next one in this thread."""
@@ -306,52 +289,3 @@ class BibIndex:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
-
-
-_local = threading.local()
-
-
-def _connection(path: Path) -> sqlite3.Connection:
-    """This thread's open connection to the index at `path`, opened (and upgraded) when there is none yet,
-    when the file was removed or replaced, or in a forked child."""
-    cache: dict[tuple[int, Path], tuple[sqlite3.Connection, int]] = _local.__dict__.setdefault("cache", {})
-    key = (os.getpid(), path)
-    if key in cache:
-        db, inode = cache[key]
-        with contextlib.suppress(FileNotFoundError):
-            if os.stat(path).st_ino == inode:
-                return db
-        _forget(path)
-    db = sqlite3.connect(path, isolation_level=None)
-    try:
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        _upgrade(db)
-        db.executescript(_SCHEMA)
-    except sqlite3.DatabaseError:
-        db.close()
-        raise
-    cache[key] = (db, os.stat(path).st_ino)
-    return db
-
-
-def _forget(path: Path) -> None:
-    cache = _local.__dict__.setdefault("cache", {})
-    cached = cache.pop((os.getpid(), path), None)
-    if cached is not None:
-        cached[0].close()
-
-
-def _upgrade(db: sqlite3.Connection) -> None:
-    """An index of an older schema is rebuilt from the file; only its ownership marks are carried over."""
-    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if "meta" not in tables:
-        return
-    row = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
-    if row is not None and str(row[0]) == SCHEMA_VERSION:
-        return
-    owned = db.execute("SELECT key, text_hash FROM owned").fetchall() if "owned" in tables else []
-    db.executescript("DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS entries; DROP TABLE IF EXISTS idents;"
-                     "DROP TABLE IF EXISTS owned;")  # fmt: skip
-    db.executescript(_SCHEMA)
-    db.executemany("INSERT INTO owned (key, lkey, text_hash) VALUES (?, ?, ?)", ((k, k.lower(), h) for k, h in owned))

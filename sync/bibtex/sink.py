@@ -38,7 +38,8 @@ class _KeptChanging(Exception):
 
 class BibtexSink:
     """Appends entries to one .bib file. Citekeys are chosen under the file lock when writing, so
-    `prepare` returns nothing. Instances hold no open resources between calls.
+    `prepare` returns nothing. Instances hold no open resources between calls (the index keeps one
+    SQLite connection per thread, indexdb.py).
 
     `effort`: seconds of immediate retries against a busy lock or a changing file before asking the job to
     pause for `pause` seconds; after `patience` seconds of such pauses in one call, ThrottledError."""
