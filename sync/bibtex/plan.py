@@ -1,7 +1,10 @@
 """What one delivery batch changes in a .bib file: dedupe, citekeys, rendered entries, the new bytes.
 
 Pure given the file's bytes and its index, so a batch can be planned again from scratch when the file
-changed under us (atomic.FileChanged).
+changed under us (atomic.FileChanged). Every request is judged against the file as it is now
+(docs/design.md "Exactly once at every sink, judged by what is there now"): a paper whose entry is there (even
+edited by its owner) is `already_present`; one whose entry was removed is written again (`rewritten`), under
+its old key while that is free; an entry PaperDrop wrote is replaced only while it is exactly what was written.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from dataclasses import dataclass, field
 from paperdrop.sync.bibtex.citekeys import make_citekey
 from paperdrop.sync.bibtex.identifiers import arxiv_key, entry_identifiers, paper_identifiers
 from paperdrop.sync.bibtex.index import BibIndex, Placement, Replacement, text_hash
-from paperdrop.sync.bibtex.render import BibtexOptions, check_parses, entry_fields, write_entries
+from paperdrop.sync.bibtex.layout import CHUNK, DIGEST_SIZE, chunk_digests
+from paperdrop.sync.bibtex.render import BibtexOptions, ascii_fields, check_parses, entry_fields, write_entries
 from paperdrop.sync.records import DeliveryOutcome, DeliveryRequest, PaperRecord
 
 
@@ -21,6 +25,7 @@ class _Draft:
     key: str
     fields: dict[str, str]
     span: tuple[int, int] | None = None  # set for an update of an owned entry
+    rewritten: bool = False  # PaperDrop had written this paper here before, and it is gone
     text: bytes = b""
 
 
@@ -29,9 +34,23 @@ class Plan:
     outcomes: list[DeliveryOutcome]
     replaced: list[Replacement] = field(default_factory=list)
     appended: list[Placement] = field(default_factory=list)
-    owned: list[tuple[str, str]] = field(default_factory=list)
-    data: bytes = b""  # the new file content when `changed`
+    owned: list[tuple[str, str, str]] = field(default_factory=list)  # (key, arXiv identifier, text hash)
+    pieces: list[bytes | memoryview] = field(default_factory=list)  # the new file content when `changed`
+    first_change: int = 0  # offset of the first byte that differs from the file as read
     changed: bool = False
+
+    def digests(self, old: bytes) -> bytes:
+        """Chunk digests of the new content, given those of the file it was planned against."""
+        first = self.first_change // CHUNK
+        return old[: first * DIGEST_SIZE] + chunk_digests(self._bytes_from(first * CHUNK))
+
+    def _bytes_from(self, offset: int) -> bytes:
+        tail, pos = [], 0
+        for piece in self.pieces:
+            if pos + len(piece) > offset:
+                tail.append(piece[max(0, offset - pos) :])
+            pos += len(piece)
+        return b"".join(tail)
 
 
 class _Taken:
@@ -56,39 +75,54 @@ class _Taken:
         return lkey in self._file_keys
 
 
-def plan_delivery(requests: list[DeliveryRequest], index: BibIndex, data: bytes, options: BibtexOptions) -> Plan:
+def plan_delivery(
+    requests: list[DeliveryRequest], index: BibIndex, data: bytes, options: BibtexOptions, *, ascii_only: bool = False
+) -> Plan:
+    """`ascii_only`: the file is not UTF-8, so new text is written as TeX commands and ASCII."""
     taken, batch_idents = _Taken(index), dict[str, str]()
     outcomes: dict[int, DeliveryOutcome] = {}
     drafts: list[_Draft] = []
     for request in requests:
-        draft_or_outcome = _decide(request, index, taken, batch_idents, options)
+        draft_or_outcome = _decide(request, index, data, taken, batch_idents, options)
         if isinstance(draft_or_outcome, DeliveryOutcome):
             outcomes[request.delivery_id] = draft_or_outcome
             continue
+        if ascii_only:
+            draft_or_outcome.fields = ascii_fields(draft_or_outcome.fields)
         drafts.append(draft_or_outcome)
         taken.batch.add(draft_or_outcome.key.lower())
         for ident in paper_identifiers(request.paper):
             batch_idents.setdefault(ident, draft_or_outcome.key)
-    drafts = _render(drafts, data, index, outcomes)
+    drafts = _render(drafts, data, outcomes)
     plan = Plan(outcomes=[outcomes[r.delivery_id] for r in requests])
     _assemble(plan, drafts, data)
     return plan
 
 
 def _decide(
-    request: DeliveryRequest, index: BibIndex, taken: _Taken, batch_idents: dict[str, str], options: BibtexOptions
+    request: DeliveryRequest,
+    index: BibIndex,
+    data: bytes,
+    taken: _Taken,
+    batch_idents: dict[str, str],
+    options: BibtexOptions,
 ) -> _Draft | DeliveryOutcome:
     paper, key = request.paper, request.remote_key
     if request.update and key and key.lower() not in taken.batch:
         span = index.span_of(key)
-        if span is not None:
+        if span is not None and index.owns(key, data[span[0] : span[1]]):
             return _Draft(request, key, entry_fields(paper, key, options, request.contexts), span=span)
     existing = find_existing(paper, index, batch_idents, prefer=key)
+    if existing is None and key and _key_holds(index, key, paper):
+        existing = key  # the user's edit dropped its identifiers; the key still names this paper
     if existing is not None:
         return _present(request, existing)
+    gone = index.gone_key_of(arxiv_key(paper.arxiv_id))
+    rewritten = request.recheck or key is not None or gone is not None
+    key = key or gone
     if not key or key in taken:  # a remembered key is kept, unless someone else now uses it
         key = make_citekey(paper, taken, options.key_pattern)
-    return _Draft(request, key, entry_fields(paper, key, options, request.contexts))
+    return _Draft(request, key, entry_fields(paper, key, options, request.contexts), rewritten=rewritten)
 
 
 def find_existing(paper: PaperRecord, index: BibIndex, batch: dict[str, str], prefer: str | None = None) -> str | None:
@@ -110,11 +144,16 @@ def _title_match_allowed(index: BibIndex, key: str, paper: PaperRecord) -> bool:
     return not ids or arxiv_key(paper.arxiv_id) in ids
 
 
+def _key_holds(index: BibIndex, key: str, paper: PaperRecord) -> bool:
+    """Is `key` in the file on an entry that does not name another arXiv paper?"""
+    return index.span_of(key) is not None and _title_match_allowed(index, key, paper)
+
+
 def _present(request: DeliveryRequest, key: str) -> DeliveryOutcome:
     return DeliveryOutcome(request.delivery_id, "delivered", remote_key=key, already_present=True)
 
 
-def _render(drafts: list[_Draft], data: bytes, index: BibIndex, outcomes: dict[int, DeliveryOutcome]) -> list[_Draft]:
+def _render(drafts: list[_Draft], data: bytes, outcomes: dict[int, DeliveryOutcome]) -> list[_Draft]:
     """Write and parse back every draft; drop failures (outcome `failed`) and no-op updates."""
     entries = [draft.fields for draft in drafts]
     texts = write_entries(entries)
@@ -129,44 +168,38 @@ def _render(drafts: list[_Draft], data: bytes, index: BibIndex, outcomes: dict[i
             )  # fmt: skip
             continue
         draft.text = text.rstrip("\n").replace("\n", newline).encode("utf-8")
-        outcomes[delivery_id] = DeliveryOutcome(delivery_id, "delivered", remote_key=draft.key)
-        if draft.span is not None and not _update_allowed(draft, data, index):
-            outcomes[delivery_id] = _present(draft.request, draft.key)
+        if draft.span is not None and data[draft.span[0] : draft.span[1]] == draft.text:
+            outcomes[delivery_id] = _present(draft.request, draft.key)  # the update changes nothing
             continue
+        outcomes[delivery_id] = DeliveryOutcome(
+            delivery_id, "delivered", remote_key=draft.key, rewritten=draft.rewritten
+        )
         kept.append(draft)
     return kept
-
-
-def _update_allowed(draft: _Draft, data: bytes, index: BibIndex) -> bool:
-    """Only PaperDrop's own entries, untouched since PaperDrop wrote them, are rewritten (and only if the
-    text really changes); a person's edit always wins."""
-    assert draft.span is not None
-    start, stop = draft.span
-    current = data[start:stop]
-    return index.owned_hash(draft.key) == text_hash(current) and current != draft.text
 
 
 def _assemble(plan: Plan, drafts: list[_Draft], data: bytes) -> None:
     spans = sorted(((d.span, d) for d in drafts if d.span is not None), key=lambda pair: pair[0])
     additions = [d for d in drafts if d.span is None]
-    pieces, pos = [], 0
+    pieces: list[bytes] = []
+    pos = 0
     for (start, stop), draft in spans:
         pieces += [data[pos:start], draft.text]
         pos = stop
-        plan.replaced.append((draft.key, start, stop, len(draft.text), paper_identifier_set(draft)))
-    body = b"".join([*pieces, data[pos:]]) if spans else data  # appends alone copy the file once
+        plan.replaced.append(Replacement(draft.key, start, stop, len(draft.text), paper_identifier_set(draft)))
+    body = b"".join([*pieces, data[pos:]]) if spans else data  # appends alone never copy the file
+    plan.first_change = spans[0][0][0] if spans else len(data)
     newline = b"\r\n" if b"\r\n" in data[:65536] else b"\n"
-    out = [body]
+    plan.pieces = [memoryview(body)]
     length = len(body)
     for number, draft in enumerate(additions):
         gap = _gap_before(body, newline) if number == 0 else newline
         start = length + len(gap)
-        out += [gap, draft.text, newline]
+        plan.pieces += [gap, draft.text, newline]
         length = start + len(draft.text) + len(newline)
-        plan.appended.append((draft.key, start, start + len(draft.text), paper_identifier_set(draft)))
-    plan.owned = [(d.key, text_hash(d.text)) for d in drafts]
+        plan.appended.append(Placement(draft.key, start, start + len(draft.text), paper_identifier_set(draft)))
+    plan.owned = [(d.key, arxiv_key(d.request.paper.arxiv_id), text_hash(d.text)) for d in drafts]
     plan.changed = bool(drafts)
-    plan.data = b"".join(out)
 
 
 def _gap_before(body: bytes, newline: bytes) -> bytes:

@@ -1,7 +1,13 @@
-"""Papers rendered as BibTeX `@misc` entries with bibtexparser 1.x, and checked by parsing them back."""
+"""Papers rendered as BibTeX entries with bibtexparser 1.x, and checked by parsing them back.
+
+A preprint is `@misc`; a paper whose published version is known (Crossref, `PaperRecord.publication`) becomes
+`@article` / `@inproceedings` / `@incollection` with its venue, keeping its arXiv identity (eprint,
+archivePrefix, primaryClass), as docs/design.md "Formats" asks.
+"""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,19 +16,29 @@ from typing import Literal
 from bibtexparser.bibdatabase import BibDatabase
 from bibtexparser.bparser import BibTexParser
 from bibtexparser.bwriter import BibTexWriter
+from bibtexparser.latexenc import unicode_to_latex_map
+from unidecode import unidecode
 
 from paperdrop.sync.bibtex.citekeys import DEFAULT_PATTERN, validate_pattern
 from paperdrop.sync.bibtex.latex import tex_text, tex_title, verbatim
 from paperdrop.sync.bibtex.names import bibtex_authors
 from paperdrop.sync.errors import ConfigurationError, PermanentError
 from paperdrop.sync.ids import abs_url, arxiv_doi
-from paperdrop.sync.records import ClipContext, PaperRecord
+from paperdrop.sync.records import ClipContext, PaperRecord, Publication
 
 # docs/design.md "Formats": these fields work for both BibTeX and biblatex.
 FIELD_ORDER = [
-    "title", "author", "year", "eprint", "archivePrefix", "primaryClass", "doi", "url",
-    "abstract", "keywords", "note", "addendum",
+    "title", "author", "journal", "booktitle", "volume", "number", "pages", "year", "eprint", "archivePrefix",
+    "primaryClass", "doi", "url", "abstract", "keywords", "note", "addendum",
 ]  # fmt: skip
+# Crossref work type -> (BibTeX entry type, the field that names the venue). Other types (posted-content is a
+# preprint server's copy, a dataset, ...) keep the paper a preprint.
+PUBLISHED_TYPES = {
+    "journal-article": ("article", "journal"),
+    "proceedings-article": ("inproceedings", "booktitle"),
+    "book-chapter": ("incollection", "booktitle"),
+}
+_PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-\u2010-\u2015]+\s*(\w+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -67,7 +83,53 @@ def entry_fields(
     context = context_line(contexts)
     if options.note and context:
         fields[options.note] = tex_text(context)
+    if paper.publication is not None and paper.publication.type in PUBLISHED_TYPES:
+        fields.update(venue_fields(paper.publication, paper))
     return {name: value for name, value in fields.items() if value}
+
+
+def venue_fields(publication: Publication, paper: PaperRecord) -> dict[str, str]:
+    """Entry type, venue, volume, number, pages, year and DOI of the published version."""
+    kind, venue = PUBLISHED_TYPES[publication.type]
+    year = (publication.date or "")[:4]
+    return {
+        "ENTRYTYPE": kind,
+        venue: tex_text(publication.container_title or ""),
+        "volume": tex_text(publication.volume or "") if kind == "article" else "",
+        "number": tex_text(publication.issue or "") if kind == "article" else "",
+        "pages": tex_text(page_range(publication.pages or "")),
+        "year": year if year.isdigit() else str(paper.published.year),
+        "doi": verbatim(publication.doi),
+    }
+
+
+def page_range(pages: str) -> str:
+    """Crossref's `123-130` (or an en dash) as BibTeX's `123--130`; anything else as it is."""
+    match = _PAGE_RANGE.match(pages)
+    return f"{match.group(1)}--{match.group(2)}" if match else pages.strip()
+
+
+def ascii_fields(fields: dict[str, str]) -> dict[str, str]:
+    """Field values for a file that is not UTF-8: letters beyond ASCII as TeX commands (`é` -> `{\\'e}`, math
+    symbols in `\\ensuremath`), the rest as their closest ASCII, so the bytes mean the same in any encoding."""
+    return {name: value if value.isascii() else _ascii(value) for name, value in fields.items()}
+
+
+def _ascii(text: str) -> str:
+    out = []
+    for char in text:
+        command = unicode_to_latex_map.get(char) if not char.isascii() else None
+        if char.isascii():
+            out.append(char)
+        elif command and command.isascii() and command.startswith("{"):
+            out.append(command)
+        elif command and command.isascii() and command.startswith("\\text"):
+            out.append("{" + command.rstrip() + "}")  # braced: `a{\\textemdash}b`, never `a\\textemdashb`
+        elif command and command.isascii() and command.startswith("\\"):
+            out.append("{\\ensuremath{" + command.rstrip() + "}}")
+        else:
+            out.append(unidecode(char))
+    return "".join(out)
 
 
 def context_line(contexts: Sequence[ClipContext]) -> str:

@@ -3,6 +3,12 @@
 bibtexparser 1.x needs ~25 s for 20,000 entries (docs/reference.md), too slow for every outside edit.
 This scanner only finds what dedupe and key uniqueness need. It works on bytes, so offsets are byte offsets
 and any encoding whose ASCII bytes mean ASCII (UTF-8, Latin-1) is read without decoding the file.
+
+Blocks: a line that starts with `@type{` (spaces or tabs before it allowed) begins a block, and nothing the
+scanner reads crosses into the next block: an entry not closed by then is cut there (`broken`), and the `@`
+of such a line can never be part of an earlier match. So the entries of a file are the entries of its blocks,
+each found from the block's bytes alone; `scan(data, start, stop)` between two block boundaries gives exactly
+the entries a full scan finds there. The index relies on this to rescan only the blocks an edit touched.
 """
 
 from __future__ import annotations
@@ -50,21 +56,50 @@ class ScannedEntry:
     broken: bool = False
 
 
-def scan(data: bytes) -> list[ScannedEntry]:
-    """Every entry with a key, in file order. Comments, @string, @preamble and stray text are skipped."""
-    entries, pos = [], 0
-    while (match := _AT.search(data, pos)) is not None:
-        entry, pos = _scan_entry(data, match)
+def scan(data: bytes, start: int = 0, stop: int | None = None) -> list[ScannedEntry]:
+    """Every entry with a key in `data[start:stop]`, in file order, with offsets into `data`; `stop` is read
+    as the end of the file. Comments, @string, @preamble and stray text are skipped."""
+    entries, pos, stop = [], start, len(data) if stop is None else stop
+    while (match := _AT.search(data, pos, stop)) is not None:
+        entry, pos = _scan_entry(data, match, stop)
         if entry is not None:
             entries.append(entry)
     return entries
 
 
-def _scan_entry(data: bytes, match: re.Match[bytes]) -> tuple[ScannedEntry | None, int]:
+def has_entry(data: bytes) -> bool:
+    """Is there at least one entry with a key? Stops at the first one."""
+    pos = 0
+    while (match := _AT.search(data, pos)) is not None:
+        entry, pos = _scan_entry(data, match, len(data))
+        if entry is not None:
+            return True
+    return False
+
+
+def block_start_before(data: bytes, pos: int) -> int:
+    """The last block boundary at or before `pos` whose `@type{` line start lies wholly before `pos`, else 0.
+
+    Only bytes before `pos` are read, so in two files that agree on `data[:pos]` the answer is a boundary of both."""
+    newline = data.rfind(b"\n", 0, pos)
+    while newline >= 0:
+        if _NEXT_ENTRY.match(data, newline, pos):
+            return newline + 1
+        newline = data.rfind(b"\n", 0, newline)
+    return 0
+
+
+def block_start_after(data: bytes, pos: int) -> int:
+    """The first block boundary whose newline is at or after `pos`; the end of `data` when there is none."""
+    following = _NEXT_ENTRY.search(data, pos)
+    return following.start() + 1 if following else len(data)
+
+
+def _scan_entry(data: bytes, match: re.Match[bytes], stop: int) -> tuple[ScannedEntry | None, int]:
     kind, opener = match.group(1).lower(), match.group(2)
     body_start = match.end()
-    following = _NEXT_ENTRY.search(data, body_start)
-    limit = following.start() + 1 if following else len(data)
+    following = _NEXT_ENTRY.search(data, body_start, stop)
+    limit = following.start() + 1 if following else stop
     close = _find_close(data, body_start, limit, paren=opener == b"(")
     if kind in NOT_ENTRIES:
         return None, close if close is not None else body_start

@@ -1,44 +1,48 @@
-"""The BibTeX sink: delivers papers into a `bibtex:<path>` target, exactly once, atomically, fast."""
+"""The BibTeX sink: delivers papers into a `bibtex:<path>` target, exactly once, atomically, fast.
+
+Every delivery reads the file as it is now (index.sync: only what an outside edit touched is scanned again),
+reports entries PaperDrop wrote that have left it (`run.missing`), then plans and writes the batch in one atomic
+replacement. Contention is a wait, never a spent attempt (docs/design.md "A throttle is a wait"): a lock held
+by another PaperDrop writer or a file an editor keeps saving is retried at once for a short while, then the
+sink asks the job to pause (`run.wait`) and goes on with the same batch, or raises ThrottledError.
+"""
 
 from __future__ import annotations
 
-import errno
 import os
-import tempfile
+import time
 from pathlib import Path
 
 from filelock import Timeout
 
-from paperdrop.sync.bibtex.atomic import (
-    FileChanged,
-    content_digest,
-    lock_for,
-    read_snapshot,
-    remove_stale_temps,
-    write_atomic,
-)
-from paperdrop.sync.bibtex.index import BibIndex, index_path
-from paperdrop.sync.bibtex.plan import plan_delivery
+from paperdrop.sync.bibtex.atomic import FileChanged, lock_for, read_snapshot, remove_stale_temps, write_atomic
+from paperdrop.sync.bibtex.identifiers import arxiv_key
+from paperdrop.sync.bibtex.index import BibIndex, FileState, index_path
+from paperdrop.sync.bibtex.plan import Plan, plan_delivery
 from paperdrop.sync.bibtex.render import BibtexOptions
-from paperdrop.sync.errors import ConfigurationError, TransientError
+from paperdrop.sync.bibtex.setup import (
+    content_problem,
+    existing_content_problem,
+    path_problem,
+    probe_directory,
+    setup_error,
+)
+from paperdrop.sync.errors import ThrottledError
 from paperdrop.sync.records import DeliveryOutcome, DeliveryRequest, TargetStatus
 from paperdrop.sync.targets import QUIET_RUN, DeliveryRun, TargetSpec
 
-# Errors the user must fix (the delivery waits); anything else from the OS is worth a later retry.
-_SETUP_ERRNOS = {
-    errno.EACCES,
-    errno.EPERM,
-    errno.EROFS,
-    errno.ENOSPC,
-    errno.EDQUOT,
-    errno.ENOENT,
-    errno.EISDIR,
-}
+
+class _KeptChanging(Exception):
+    """Every write of one effort found the file changed again before its rename."""
 
 
 class BibtexSink:
     """Appends entries to one .bib file. Citekeys are chosen under the file lock when writing, so
-    `prepare` returns nothing. Instances hold no open resources between calls."""
+    `prepare` returns nothing. Instances hold no open resources between calls (the index keeps one
+    SQLite connection per thread, indexdb.py).
+
+    `effort`: seconds of immediate retries against a busy lock or a changing file before asking the job to
+    pause for `pause` seconds; after `patience` seconds of such pauses in one call, ThrottledError."""
 
     def __init__(
         self,
@@ -46,19 +50,19 @@ class BibtexSink:
         *,
         state_dir: Path,
         options: BibtexOptions | None = None,
-        lock_timeout: float = 30.0,
-        write_attempts: int = 5,
+        effort: float = 2.0,
+        pause: float = 1.0,
+        patience: float = 60.0,
     ):
         self.spec = spec
         # Write through symlinks: replacing a link by a regular file would break the user's setup.
         self.path = Path(os.path.realpath(Path(spec.location).expanduser()))
         self.state_dir = Path(state_dir)
         self.options = options or BibtexOptions()
-        self.lock_timeout = lock_timeout
-        self.write_attempts = write_attempts
+        self.effort, self.pause, self.patience = effort, pause, patience
 
     def check(self) -> TargetStatus:
-        problem = self._setup_problem() or self._probe_directory()
+        problem = path_problem(self.path) or probe_directory(self.path) or existing_content_problem(self.path)
         if problem is not None:
             return TargetStatus(str(self.spec), "bibtex", False, problem.message, problem.fix)
         if self.path.exists():
@@ -72,94 +76,91 @@ class BibtexSink:
 
     def deliver(self, requests: list[DeliveryRequest], run: DeliveryRun = QUIET_RUN) -> list[DeliveryOutcome]:
         """Write every request in one atomic replacement of the file. Raises ConfigurationError when the
-        file cannot be written (nothing changes, deliveries stay pending) and TransientError when the lock
-        is busy or the file keeps changing under us."""
+        file cannot or must not be written (nothing changes, deliveries wait for the fix) and ThrottledError
+        when the lock stays busy or the file keeps changing for longer than the job can wait."""
         if not requests:
             return []
-        problem = self._setup_problem()
+        problem = path_problem(self.path)
         if problem is not None:
             raise problem
-        try:
-            # Short polls: a write takes milliseconds, filelock's default 50 ms poll would dominate.
-            with lock_for(self.path, self.lock_timeout).acquire(poll_interval=0.005):
-                remove_stale_temps(self.path)
-                with BibIndex(index_path(self.state_dir, self.path)) as index:
-                    return self._deliver_locked(requests, index)
-        except Timeout as exc:
-            raise TransientError(
-                f"{self.path} is locked by another PaperDrop writer.", retry_after=self.lock_timeout
-            ) from exc
-        except OSError as exc:
-            raise self._translate(exc) from exc
+        lock = lock_for(self.path, self.effort)
+        self._create_lock_file(lock.lock_file)
+        waited = 0.0
+        while True:
+            try:
+                # Short polls: a write takes milliseconds, filelock's default 50 ms poll would dominate.
+                with lock.acquire(poll_interval=0.002):
+                    remove_stale_temps(self.path)
+                    with BibIndex(index_path(self.state_dir, self.path)) as index:
+                        return self._deliver_locked(requests, index, run)
+            except Timeout:
+                reason = "is locked by another PaperDrop writer"
+            except _KeptChanging:
+                reason = "keeps changing (an editor is saving it)"
+            except OSError as exc:
+                raise setup_error(exc, self.path) from exc
+            waited = self._pause(run, waited, reason)
 
-    def _deliver_locked(self, requests: list[DeliveryRequest], index: BibIndex) -> list[DeliveryOutcome]:
-        for _ in range(self.write_attempts):
+    def _pause(self, run: DeliveryRun, waited: float, reason: str) -> float:
+        """Ask the job to wait before the next effort; ThrottledError when it cannot or we waited enough."""
+        if waited + self.pause > self.patience or not run.wait(self.pause):
+            raise ThrottledError(f"{self.path} {reason}; PaperDrop will try again shortly.", retry_after=self.pause)
+        return waited + self.pause
+
+    def _deliver_locked(
+        self, requests: list[DeliveryRequest], index: BibIndex, run: DeliveryRun
+    ) -> list[DeliveryOutcome]:
+        deadline = time.monotonic() + self.effort
+        while True:
             snapshot = read_snapshot(self.path)
             index.sync(snapshot)
-            plan = plan_delivery(requests, index, snapshot.data, self.options)
+            self._report_missing(index, requests, run)
+            problem = content_problem(self.path, snapshot.data, index.has_entries()) if snapshot.exists else None
+            if problem is not None:
+                raise problem
+            plan = plan_delivery(requests, index, snapshot.data, self.options, ascii_only=not _is_utf8(snapshot.data))
             if not plan.changed:
                 return plan.outcomes
             index.mark_owned(plan.owned)
             try:
-                written = write_atomic(self.path, plan.data, snapshot)
+                written = write_atomic(self.path, plan.pieces, snapshot)
             except FileChanged:
-                continue  # an editor saved meanwhile: plan again against what is there now
-            index.record_write(
-                plan.replaced, plan.appended, written.st_size, written.st_mtime_ns, content_digest(plan.data)
-            )
+                if time.monotonic() >= deadline:
+                    raise _KeptChanging from None
+                continue  # an editor saved meanwhile: plan again against what is there now, at once
+            index.record_write(plan.replaced, plan.appended, _state(written, plan, snapshot.digests))
             return plan.outcomes
-        raise TransientError(f"{self.path} kept changing while PaperDrop was writing to it; will retry.")
 
-    def _setup_problem(self) -> ConfigurationError | None:
-        """Why the file cannot be written, as an error that says how to fix it; None when it can."""
-        directory = self.path.parent
-        if not directory.is_dir():
-            return ConfigurationError(
-                f"The directory {directory} of BibTeX target {self.spec} does not exist.",
-                fix=f"Create it (mkdir -p '{directory}') or point the target at an existing directory.",
-            )
-        if self.path.is_dir():
-            return ConfigurationError(f"{self.path} is a directory, not a .bib file.", fix="Name a file.")
-        if self.path.exists() and not _is_writable_file(self.path):
-            return ConfigurationError(
-                f"{self.path} is read-only.",
-                fix=f"Allow writing (chmod u+w '{self.path}') or choose another file.",
-            )
-        if not os.access(directory, os.W_OK | os.X_OK):
-            return ConfigurationError(
-                f"No permission to create files in {directory} (needed to replace {self.path.name} atomically).",
-                fix=f"Allow writing to the directory (chmod u+w '{directory}') or choose another location.",
-            )
-        return None
+    def _report_missing(self, index: BibIndex, requests: list[DeliveryRequest], run: DeliveryRun) -> None:
+        """Owned entries that left the file, except those this batch writes again (their outcome says so)."""
+        gone = index.unreported_gone()
+        if not gone:
+            return
+        batch = {r.remote_key.lower() for r in requests if r.remote_key}
+        batch |= {key.lower() for r in requests if (key := index.gone_key_of(arxiv_key(r.paper.arxiv_id)))}
+        missing = [key for key in gone if key.lower() not in batch]
+        if missing:
+            run.missing(missing)
+            index.mark_reported(missing)
 
-    def _probe_directory(self) -> ConfigurationError | None:
-        """Create and remove a file beside the target, as a write will: permission bits do not tell the
-        whole story (root, ACLs, read-only or special file systems)."""
+    def _create_lock_file(self, lock_file: str) -> None:
+        """Create the lock file ourselves first: filelock retries some creation errors until its timeout,
+        which would make an unwritable place look like a busy lock."""
         try:
-            fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.check-")
-            os.close(fd)
-            os.unlink(name)
+            os.close(os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644))
         except OSError as exc:
-            if exc.errno in _SETUP_ERRNOS:
-                return self._setup_error(exc)
-            return ConfigurationError(
-                f"Cannot create files beside {self.path}: {exc.strerror or exc}.",
-                fix="Check the directory's permissions, or choose another location.",
-            )
-        return None
-
-    def _translate(self, exc: OSError) -> ConfigurationError | TransientError:
-        if exc.errno in _SETUP_ERRNOS:
-            return self._setup_error(exc)
-        return TransientError(f"Writing {self.path} failed: {exc.strerror or exc}; will retry.")
-
-    def _setup_error(self, exc: OSError) -> ConfigurationError:
-        return ConfigurationError(
-            f"Cannot write BibTeX target {self.spec}: {exc.strerror} ({exc.filename or self.path}).",
-            fix="Check the path, its permissions and the free disk space, then retry.",
-        )
+            raise setup_error(exc, self.path) from exc
 
 
-def _is_writable_file(path: Path) -> bool:
-    # Root passes os.access on a 0444 file; a file with no write bit at all was made read-only on purpose.
-    return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
+def _state(written: os.stat_result, plan: Plan, old_digests: bytes) -> FileState:
+    return FileState(written.st_size, written.st_mtime_ns, written.st_ino, plan.digests(old_digests))
+
+
+def _is_utf8(data: bytes) -> bool:
+    if data.isascii():
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

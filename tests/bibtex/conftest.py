@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import pytest
 
 from paperdrop.sync.bibtex import BibtexOptions, BibtexSink
 from paperdrop.sync.records import DeliveryRequest, PaperRecord
-from paperdrop.sync.targets import TargetSpec
+from paperdrop.sync.targets import DeliveryRun, TargetSpec
 
 DATA = Path(__file__).parent / "data"
 
@@ -54,3 +56,23 @@ def make_sink(tmp_path: Path, bib: Path):
         return BibtexSink(target, state_dir=tmp_path / "state", options=BibtexOptions(**options))
 
     return factory
+
+
+@dataclass
+class RecordingRun:
+    """A DeliveryRun that records what the sink told the job; `waits_allowed` pauses are granted, then refused."""
+
+    waits_allowed: int = 0
+    missing: list[list[str]] = field(default_factory=list)
+    waits: list[float] = field(default_factory=list)
+    on_wait: Callable[[], None] | None = None
+
+    @property
+    def run(self) -> DeliveryRun:
+        return DeliveryRun(wait=self._wait, missing=self.missing.append)
+
+    def _wait(self, seconds: float) -> bool:
+        self.waits.append(seconds)
+        if self.on_wait is not None:
+            self.on_wait()
+        return len(self.waits) <= self.waits_allowed

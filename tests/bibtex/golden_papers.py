@@ -2,7 +2,33 @@
 
 from __future__ import annotations
 
+from paperdrop.sync.records import Publication
+
 from .conftest import make_paper
+
+# Published versions of two arXiv papers, as the publishers record them for their DOIs (what Crossref's
+# /works/<doi> answers as type, container-title, volume, issue, page, published date and ISSN).
+RESNET_CVPR = Publication(
+    doi="10.1109/CVPR.2016.90",
+    type="proceedings-article",
+    container_title="2016 IEEE Conference on Computer Vision and Pattern Recognition (CVPR)",
+    pages="770-778",
+    date="2016-06",
+    publisher="IEEE",
+    event="2016 IEEE Conference on Computer Vision and Pattern Recognition (CVPR)",
+)
+GW150914_PRL = Publication(
+    doi="10.1103/PhysRevLett.116.061102",
+    type="journal-article",
+    container_title="Physical Review Letters",
+    volume="116",
+    issue="6",
+    pages="061102",
+    date="2016-02-11",
+    issn=["0031-9007", "1079-7114"],
+    publisher="American Physical Society (APS)",
+    short_container_title="Phys. Rev. Lett.",
+)
 
 GOLDEN_PAPERS = {
     "vid2robot": (make_paper(), "jain2024vid2robot"),
@@ -42,5 +68,31 @@ GOLDEN_PAPERS = {
             authors=[f"First{i} Last{i}" for i in range(39)] + ["The ATLAS Collaboration"],
         ),
         "last02024generalist",
+    ),
+    "published_inproceedings": (
+        make_paper(
+            "1512.03385",
+            title="Deep Residual Learning for Image Recognition",
+            authors=["Kaiming He", "Xiangyu Zhang", "Shaoqing Ren", "Jian Sun"],
+            year=2015,
+            primary_category="cs.CV",
+            categories=["cs.CV"],
+            doi="10.1109/CVPR.2016.90",
+            publication=RESNET_CVPR,
+        ),
+        "he2015deep",
+    ),
+    "published_article": (
+        make_paper(
+            "1602.03837",
+            title="Observation of Gravitational Waves from a Binary Black Hole Merger",
+            authors=["B. P. Abbott", "R. Abbott", "T. D. Abbott"],
+            year=2016,
+            primary_category="gr-qc",
+            categories=["gr-qc", "astro-ph.HE"],
+            doi="10.1103/PhysRevLett.116.061102",
+            publication=GW150914_PRL,
+        ),
+        "abbott2016observation",
     ),
 }

@@ -92,7 +92,7 @@ def test_write_atomic_refuses_to_overwrite_a_file_changed_since_read(tmp_path):
     snapshot = read_snapshot(bib)
     bib.write_text("@misc{a, title = {A}}\n@misc{b, title = {Saved by an editor}}\n")
     try:
-        write_atomic(bib, b"ours", snapshot)
+        write_atomic(bib, [b"ours"], snapshot)
         raised = False
     except FileChanged:
         raised = True

@@ -7,8 +7,8 @@ import pytest
 from bibtexparser.bparser import BibTexParser
 
 from paperdrop.sync.bibtex import BibtexOptions, render_entries
-from paperdrop.sync.bibtex.render import context_line, entry_fields
-from paperdrop.sync.records import ClipContext
+from paperdrop.sync.bibtex.render import ascii_fields, context_line, entry_fields, page_range
+from paperdrop.sync.records import ClipContext, Publication
 
 from .conftest import DATA, make_paper
 from .golden_papers import GOLDEN_PAPERS
@@ -71,3 +71,32 @@ def test_render_entries_separates_entries_with_a_blank_line():
     text = render_entries([(make_paper(), "a"), (make_paper("2401.00001"), "b")])
     assert "}\n\n@misc{b," in text
     assert [e["ID"] for e in bibtexparser.loads(text).entries] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("pages", "expected"),
+    [("770-778", "770--778"), ("12\u201315", "12--15"), ("e1234", "e1234"), ("061102", "061102"), (" 5 - 9 ", "5--9")],
+)
+def test_page_range_is_written_as_bibtex_ranges(pages, expected):
+    assert page_range(pages) == expected
+
+
+def test_entry_fields_keeps_a_preprint_when_crossref_knows_only_a_posted_copy():
+    posted = Publication(doi="10.31234/osf.io/abcd", type="posted-content", container_title="PsyArXiv")
+    fields = entry_fields(make_paper(publication=posted), "k", BibtexOptions())
+    assert fields["ENTRYTYPE"] == "misc" and "journal" not in fields and "booktitle" not in fields
+
+
+def test_entry_fields_of_a_published_paper_keep_its_arxiv_identity_and_year_fallback():
+    undated = Publication(doi="10.1000/j", type="journal-article", container_title="Journal of R&D")
+    fields = entry_fields(make_paper(publication=undated), "k", BibtexOptions())
+    assert (fields["ENTRYTYPE"], fields["journal"], fields["year"]) == ("article", "Journal of R\\&D", "2024")
+    assert (fields["eprint"], fields["archivePrefix"], fields["primaryClass"]) == ("2403.12943", "arXiv", "cs.RO")
+    assert fields["doi"] == "10.1000/j"
+
+
+def test_ascii_fields_spell_letters_as_tex_commands():
+    fields = ascii_fields({"ID": "k", "author": "Pérez, Ana and Ørsted, Zoë", "title": "α-Nets — Łódź 中"})
+    assert fields["author"] == "P{\\'e}rez, Ana and {\\O}rsted, Zo{\\\"e}"
+    assert fields["title"].startswith("{\\ensuremath{\\alpha}}-Nets {\\textemdash} {\\L}{\\'o}d")
+    assert fields["title"].isascii() and fields["ID"] == "k"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import stat
@@ -17,6 +18,7 @@ from paperdrop.sync.bibtex.scanner import scan
 from paperdrop.sync.errors import ConfigurationError
 
 from .conftest import DATA, make_paper, request
+from .golden_papers import GOLDEN_PAPERS
 
 
 def parse(path) -> list[dict]:
@@ -269,3 +271,43 @@ def assert_index_matches_file(sink, bib) -> None:
     with BibIndex(index_path(sink.state_dir, sink.path)) as index:
         for entry in scan(bib.read_bytes()):
             assert index.span_of(entry.key) == (entry.start, entry.end)
+
+
+def test_bibtex_sink_updates_its_preprint_entry_in_place_when_the_paper_is_published(make_sink, bib):
+    sink = make_sink()
+    bib.write_text("% head\n@misc{user, title = {Mine}}\n")
+    preprint, key = GOLDEN_PAPERS["published_article"]
+    preprint = dataclasses.replace(preprint, publication=None, doi=None)
+    (first,) = sink.deliver([request(1, preprint)])
+    sink.deliver([request(2, make_paper("2401.00002", title="Second"))])
+    before = bib.read_bytes()
+    published, _ = GOLDEN_PAPERS["published_article"]
+    (outcome,) = sink.deliver([request(1, published, remote_key=first.remote_key, update=True)])
+    assert (outcome.remote_key, outcome.already_present, first.remote_key) == (key, False, key)
+    after = bib.read_bytes()
+    expected = (DATA / "golden" / "published_article.bib").read_bytes().rstrip(b"\n")
+    assert after == before.replace(outcomes_entry(before, key), expected)
+    assert_index_matches_file(sink, bib)
+
+
+def test_bibtex_sink_leaves_an_edited_preprint_entry_when_the_paper_is_published(make_sink, bib):
+    sink = make_sink()
+    published, key = GOLDEN_PAPERS["published_inproceedings"]
+    (first,) = sink.deliver([request(1, dataclasses.replace(published, publication=None))])
+    edited = bib.read_text().replace("  year = {2015},\n", "  year = {2015},\n  note = {mine},\n")
+    bib.write_text(edited)
+    (outcome,) = sink.deliver([request(1, published, remote_key=first.remote_key, update=True)])
+    assert outcome.already_present and bib.read_text() == edited
+
+
+def test_bibtex_sink_writes_tex_commands_into_a_file_that_is_not_utf8(make_sink, bib):
+    original = "% Bibliographie\n@misc{mueller, author = {Müller, Jörg}, title = {Über Graphen}}\n".encode("latin-1")
+    bib.write_bytes(original)
+    paper = make_paper("2401.00009", title="Łódź graphs", authors=["Zoë Pérez"])
+    (outcome,) = make_sink().deliver([request(1, paper)])
+    data = bib.read_bytes()
+    assert data.startswith(original)
+    added = data[len(original) :]
+    assert added.isascii()
+    assert b"author = {P{\\'e}rez, Zo{\\\"e}}" in added and b"{\\L}{\\'o}d{\\' z}" in added
+    assert outcome.remote_key == "perez2024lodz"
