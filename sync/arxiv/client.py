@@ -115,12 +115,14 @@ class ArxivClient:
         max_results: int,
         expect_results: bool,
         empty_attempts: int | None = None,
+        attempts: int | None = None,
     ) -> list[arxiv.Result]:
         """The results of one query (one page). With `expect_results`, an empty page is asked again (up to
-        `empty_attempts` times in all, default the whole short budget) before it is believed."""
+        `empty_attempts` times in all, default the whole short budget) before it is believed. `attempts`
+        caps the tries in all (a person waiting on a web page), default the whole short budget."""
         search = arxiv.Search(query=search_query, id_list=list(id_list or []), max_results=min(max_results, MAX_PAGE))
         try:
-            for attempt in self._retrying(empty_attempts):
+            for attempt in self._retrying(empty_attempts, attempts):
                 with attempt:
                     return self._attempt(search, expect_results)
         except RetryError as exc:
@@ -149,7 +151,8 @@ class ArxivClient:
             raise _EmptyPage("arXiv sent an empty page")
         return results
 
-    def _retrying(self, empty_attempts: int | None) -> Retrying:
+    def _retrying(self, empty_attempts: int | None, attempts: int | None = None) -> Retrying:
+        budget = min(attempts, self.short_retries + 1) if attempts else self.short_retries + 1
         empties = [0]
 
         def stop(state: RetryCallState) -> bool:
@@ -157,7 +160,7 @@ class ArxivClient:
                 empties[0] += 1
                 if empty_attempts is not None and empties[0] >= empty_attempts:
                     return True
-            return state.attempt_number >= self.short_retries + 1
+            return state.attempt_number >= budget
 
         backoff = wait_exponential_jitter(multiplier=self.backoff_base, max=self.max_wait, jitter=self.backoff_base)
 
