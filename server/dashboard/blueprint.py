@@ -71,12 +71,17 @@ def _globals(state) -> None:
 
 @bp.app_context_processor
 def _template_globals():
-    return {"review_count": _review_count}
+    return {"review_count": _review_count, "failed_count": _failed_count}
 
 
 def _review_count() -> int:
     with rt().db.reading() as session:
         return clip_counts(session)[ClipState.NEEDS_REVIEW]
+
+
+def _failed_count() -> int:
+    with rt().db.reading() as session:
+        return clip_counts(session)[ClipState.FAILED]
 
 
 @bp.errorhandler(HTTPException)
