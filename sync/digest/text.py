@@ -175,6 +175,12 @@ def _is_name(name: str) -> bool:
     return True
 
 
+def _short_sentence(unit: _Unit) -> bool:
+    """A sentence in sentence case ending in a full stop: read as a title only when no title precedes it."""
+    text = unit.text
+    return 3 <= unit.words < ABSTRACT_MIN_WORDS and text.endswith(".") and not _title_case(text)
+
+
 def _is_abstract(unit: _Unit) -> bool:
     return unit.words >= ABSTRACT_MIN_WORDS and (unit.words > TITLE_MAX_WORDS or not _title_case(unit.text))
 
@@ -226,6 +232,11 @@ class _Reader:
         self.report.clips.append(clip)
         if abstract is None:
             self.lone_titles.append((self.units[i], clip))
+            if j < len(self.units) and _short_sentence(self.units[j]):
+                # "Title" then "We show that teacups attract biscuits.": a summary, too short to compare with
+                # arXiv's abstract (it would only seem to contradict it); not a second title either.
+                self._note(self.units[j], "a sentence too short for an abstract, after a title: skipped")
+                return j + 1
             return j
         clip.abstract = abstract.text
         self.mentioned += [p.id for _, p in find_id_mentions(abstract.text)]

@@ -130,6 +130,20 @@ def test_parse_source_reports_with_line_numbers_what_it_could_not_use():
     ]
 
 
+def test_parse_source_skips_and_reports_a_short_sentence_after_a_title():
+    text = "Mirror Descent Policy Optimization\n\nWe study mirror descent for policy optimization.\n\nMistral 7B\n"
+
+    report = parse_source(text)
+
+    assert [(c.title, c.abstract) for c in report.clips] == [
+        ("Mirror Descent Policy Optimization", None),
+        ("Mistral 7B", None),
+    ]
+    assert [str(n).split(" (")[0] for n in report.notes] == [
+        "line 3: a sentence too short for an abstract, after a title: skipped"
+    ]
+
+
 def test_parse_source_counts_ids_in_abstracts_as_mentions_not_papers():
     text = f"A Title About Robots\n\n{ABSTRACT} We build on arXiv:2212.06817 and 2303.04137v2.\n"
 
