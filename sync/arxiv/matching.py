@@ -29,6 +29,7 @@ ABSTRACT_WITH_TITLE = 0.50  # identical title plus a recognisably related abstra
 ABSTRACT_CONTRADICTS = 0.30  # unrelated abstracts score ~0.1: a same-title different paper
 MARGIN = 0.15  # when two candidates are both confirmed, the best must lead by this much
 REVIEW_SCORE = 0.45  # below this a candidate is not worth showing
+REVIEW_SPREAD = 0.30  # ... nor this far behind the best one: noise on the review page
 MAX_CANDIDATES = 5
 EXTENDS_FLOOR = 0.80  # title similarity of a paper whose title starts with (contains) the clip's whole title
 WEIGHTS = {"title": 0.5, "abstract": 0.4, "authors": 0.1}
@@ -85,7 +86,8 @@ def decide(query: TitleQuery, papers: Iterable[PaperRecord], *, exhaustive: bool
     if clear and not (confirmed[0].title_only and len(confirmed) > 1):
         best = confirmed[0].candidate
         return TitleResolution("matched", paper=best.paper, candidates=[best])
-    shown = [a.candidate for a in assessed if a.candidate.score >= REVIEW_SCORE][:MAX_CANDIDATES]
+    floor = max(REVIEW_SCORE, assessed[0].candidate.score - REVIEW_SPREAD) if assessed else REVIEW_SCORE
+    shown = [a.candidate for a in assessed if a.candidate.score >= floor][:MAX_CANDIDATES]
     if shown:
         return TitleResolution("needs_review", candidates=shown)
     return TitleResolution("not_found")

@@ -54,6 +54,15 @@ def test_decide_sends_two_papers_with_the_exact_title_to_review_when_nothing_els
     assert {c.paper.arxiv_id for c in result.candidates[:2]} == {"2404.06356", "2310.99999"}
 
 
+def test_decide_shows_only_candidates_near_the_best_in_review():
+    weak = paper("2105.00001", "Classifier-Free Guided Diffusion Models", abstract=OTHER_ABSTRACT)
+    assert decide(TitleQuery(TITLE), [weak]).candidates[0].score > 0.6  # shown when it is the best there is
+
+    result = decide(TitleQuery(TITLE), [RIGHT, SAME_TITLE, weak])
+
+    assert [c.paper.arxiv_id for c in result.candidates] == ["2310.99999", "2404.06356"]
+
+
 @pytest.mark.parametrize(
     "query",
     [
