@@ -6,7 +6,7 @@ These are the only types that cross the `server/` ↔ `sync/` boundary.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 
@@ -74,11 +74,16 @@ class PaperRecord:
 
 @dataclass
 class TitleQuery:
-    """A paper known only by what a digest shows: its title, perhaps abstract and authors."""
+    """A paper known only by what a digest shows: its title, perhaps abstract and authors, and what the page
+    said about when it appeared and where it is filed (sync.arxiv.evidence builds these from a clip)."""
 
     title: str
     abstract: str | None = None
     authors: list[str] = field(default_factory=list)
+    published: date | None = None  # the paper's date as the page shows it (Hugging Face's publishedAt)
+    year: int | None = None  # a year the source gives for the paper (a BibTeX entry's `year`)
+    listed_on: date | None = None  # the digest's own date: the paper existed by then
+    categories: list[str] = field(default_factory=list)  # arXiv categories the source names
 
 
 @dataclass

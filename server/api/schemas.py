@@ -132,7 +132,7 @@ class OutcomeOut(FromRows):
     message: str
     fix: str | None = None
     target: str | None = None
-    links: dict[str, str] = Field(default_factory=dict, description="review, setup, paper: dashboard pages")
+    links: dict[str, str] = Field(default_factory=dict, description="review, setup, paper, failed: dashboard pages")
 
 
 class ClipAccepted(FromRows):

@@ -78,16 +78,18 @@ def retry(all_failed: bool, clip_ids: tuple[int, ...]) -> None:
 def resolve(clip_id: int, arxiv_id: str) -> None:
     """Settle a clip that needs review: CLIP_ID is the paper ARXIV_ID. Delivers it right away."""
     from paperdrop.server.jobs.foreground import run_until_settled
-    from paperdrop.server.services.review import ClipNotFound, choose_paper
+    from paperdrop.server.services.review import ClipNotFound, UnknownPaper, choose_paper
 
     normalized = normalize_arxiv_id(arxiv_id)
     if normalized is None:
         raise InputError(f"{arxiv_id!r} is not an arXiv id.", fix="Use an id like 2403.12943 or hep-th/9901001.")
     rt = make_runtime()
     try:
-        choose_paper(rt, clip_id, normalized)
+        choose_paper(rt, clip_id, normalized, check=True)  # an unknown id is refused, nothing changes
     except ClipNotFound as exc:
         raise InputError(str(exc), fix=f"{command('status')} lists clips that need review.") from exc
+    except UnknownPaper as exc:
+        raise InputError(str(exc), fix=UnknownPaper.FIX) from exc
     result = run_until_settled(rt, [clip_id], timeout=600).results[0]
     outcome = result.outcome
     click.echo(f"Clip {clip_id} -> {normalized}: {outcome.message}" + (f" {outcome.fix}" if outcome.fix else ""))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,6 +17,7 @@ from paperdrop.sync.targets import TargetSpec
 
 if TYPE_CHECKING:
     from paperdrop.server.jobs.foreground import ClipResult, Progress
+    from paperdrop.sync.digest import SourceReport
 
 OUTCOME_WORDS = {
     "saving": "not finished",
@@ -30,29 +32,57 @@ OUTCOME_WORDS = {
 }
 
 
-def read_sources(sources: tuple[str, ...]) -> list[ClipInput]:
-    """Clips from every SOURCE: `-` (stdin), a file, or ids/URLs given directly (in order, deduplicated)."""
+@dataclass
+class Sources:
+    """What the SOURCEs gave: clips (deduplicated, in order) and, per source, what was not used."""
+
+    clips: list[ClipInput] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)  # {"source", "line", "message", "text"}
+    mentioned: list[dict[str, Any]] = field(default_factory=list)  # {"source", "ids"}
+
+    def add(self, name: str, report: SourceReport) -> None:
+        self.clips += report.clips
+        self.notes += [{"source": name, "line": n.line, "message": n.message, "text": n.text} for n in report.notes]
+        if report.mentioned:
+            self.mentioned.append({"source": name, "ids": list(report.mentioned)})
+
+    def remarks(self) -> list[str]:
+        """One line per thing not used, for a person: "digest.txt: line 212: a title without an abstract"."""
+        from paperdrop.sync.digest import SourceNote, SourceReport
+
+        lines = []
+        for note in self.notes:
+            lines.append(f"{note['source']}: {SourceNote(note['line'], note['message'], note['text'])}")
+        for item in self.mentioned:
+            lines += [f"{item['source']}: {line}" for line in SourceReport(mentioned=item["ids"]).summary()]
+        return lines
+
+
+def read_sources(sources: tuple[str, ...]) -> Sources:
+    """Clips from every SOURCE: `-` (stdin), a file, or ids/URLs given directly (in order, deduplicated),
+    with what each source had that could not be used."""
     from paperdrop.sync.digest import parse_source
 
-    clips: list[ClipInput] = []
+    found = Sources()
     loose: list[str] = []
     for source in sources:
         if source == "-":
-            clips += parse_source(sys.stdin.buffer.read(), filename=None)
+            found.add("stdin", parse_source(sys.stdin.buffer.read(), filename=None))
         elif Path(source).is_file():
             path = Path(source)
-            clips += parse_source(path.read_bytes(), filename=path.name)
+            found.add(path.name, parse_source(path.read_bytes(), filename=path.name))
         else:
             loose.append(source)
     if loose:
-        found = parse_source("\n".join(loose), filename=None)
-        if not found:
+        report = parse_source("\n".join(loose), filename=None)
+        if not report.clips:
             raise InputError(
                 f"Not a file and not an arXiv id or URL: {' '.join(loose)}",
                 fix="Give a file (digest text, saved HTML page, id list, .bib), '-' for stdin, or ids like 2403.12943.",
             )
-        clips += found
-    return _dedupe(clips)
+        found.add("arguments", report)
+    found.clips = _dedupe(found.clips)
+    return found
 
 
 def _dedupe(clips: list[ClipInput]) -> list[ClipInput]:
@@ -89,19 +119,23 @@ def import_command(
 
     setup_logging(30)
     rt = make_runtime()
-    clips = read_sources(sources)
-    if not clips:
+    found = read_sources(sources)
+    if not found.clips:
+        remarks = "; ".join(found.remarks()[:5])
         raise InputError(
-            "No papers found in the given sources.",
+            "No papers found in the given sources." + (f" Not used: {remarks}." if remarks else ""),
             fix="Check the file: PaperDrop reads digest text, saved HTML pages, id lists and .bib files.",
         )
     spec = allowed_target(rt, target, "cli")  # a wrong target is a usage error before anything is stored
-    clip_ids = save_clips(rt, list(clips), target, caller="cli").clip_ids
+    if not as_json:
+        for remark in found.remarks():  # nothing in a source is dropped without a word
+            click.echo(remark)
+    clip_ids = save_clips(rt, list(found.clips), target, caller="cli").clip_ids
     if not wait:
-        _report_stored(clip_ids, spec, as_json)
+        _report_stored(clip_ids, spec, as_json, found)
         return
     progress = _run_with_bar(rt, clip_ids, timeout)
-    _report(progress, spec, as_json)
+    _report(progress, spec, as_json, found)
     if not all(r.done for r in progress.results):
         sys.exit(EXIT_INCOMPLETE)
 
@@ -117,9 +151,9 @@ def _run_with_bar(rt, clip_ids: list[int], timeout: float | None = None):
         return run_until_settled(rt, clip_ids, on_progress=update, timeout=timeout)
 
 
-def _report_stored(clip_ids: list[int], spec, as_json: bool) -> None:
+def _report_stored(clip_ids: list[int], spec, as_json: bool, found: Sources) -> None:
     if as_json:
-        echo_json({"stored": clip_ids, "target": str(spec)})
+        echo_json({"stored": clip_ids, "target": str(spec), "not_used": found.notes, "mentioned": found.mentioned})
     else:
         click.echo(
             f"Stored {len(clip_ids)} papers for {spec}; a running {command('serve')} or {command('worker')} "
@@ -127,10 +161,17 @@ def _report_stored(clip_ids: list[int], spec, as_json: bool) -> None:
         )
 
 
-def _report(progress: Progress, spec: TargetSpec, as_json: bool) -> None:
+def _report(progress: Progress, spec: TargetSpec, as_json: bool, found: Sources) -> None:
     results = progress.results
     if as_json:
-        echo_json({"target": str(spec), "results": [_result_json(r) for r in results]})
+        echo_json(
+            {
+                "target": str(spec),
+                "results": [_result_json(r) for r in results],
+                "not_used": found.notes,
+                "mentioned": found.mentioned,
+            }
+        )
         return
     width = max([len(r.arxiv_id or "-") for r in results] + [8])
     click.echo(f"{'clip':>6}  {'arxiv id':<{width}}  {'result':<17}  title / detail")

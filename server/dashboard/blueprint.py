@@ -72,12 +72,17 @@ def _globals(state) -> None:
 
 @bp.app_context_processor
 def _template_globals():
-    return {"review_count": _review_count, "paperdrop_command": command}
+    return {"review_count": _review_count, "failed_count": _failed_count, "paperdrop_command": command}
 
 
 def _review_count() -> int:
     with rt().db.reading() as session:
         return clip_counts(session)[ClipState.NEEDS_REVIEW]
+
+
+def _failed_count() -> int:
+    with rt().db.reading() as session:
+        return clip_counts(session)[ClipState.FAILED]
 
 
 @bp.errorhandler(HTTPException)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import abort, current_app, jsonify, render_template, request
+from flask import abort, current_app, flash, jsonify, render_template, request
 
 from paperdrop.server.dashboard.blueprint import back, bp, rt
 from paperdrop.server.dashboard.filters import outcome_word, safe_href
@@ -22,6 +22,7 @@ from paperdrop.sync.records import ClipInput
 from paperdrop.sync.targets import TargetSpec
 
 MAX_BATCH = 5000  # clips per progress page
+SHOWN_REMARKS = 10  # what a source had that was not used, shown after an import (the session cookie is small)
 _BATCH_RE = re.compile(r"^\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*$")
 
 
@@ -73,38 +74,55 @@ def import_submit():
     try:
         chosen = request.form.get("target_other", "").strip() or request.form.get("target") or None
         spec = allowed_target(rt(), chosen, "api")  # a browser page may write only to the user's places
-        clips = _read_clips()
+        clips, remarks = _read_clips()
     except InputError as exc:
         return _form_page(str(exc), 400)
     if not clips:
+        not_used = f" Not used: {'; '.join(remarks[:SHOWN_REMARKS])}." if remarks else ""
         return _form_page(
             "No papers found. Paste arXiv ids or links, a digest (title line, blank line, "
-            "abstract), or upload a saved page, an id list or a .bib file.",
+            "abstract), or upload a saved page, an id list or a .bib file." + not_used,
             400,
         )
     clip_ids = _store(clips, spec)
-    return back(
+    response = back(
         "dashboard.import_batch",
         f"Importing {len(clip_ids)} papers into {spec}.",
         "success",
         batch=encode_batch(clip_ids),
     )
+    _flash_remarks(remarks)  # after the import's own message
+    return response
 
 
-def _read_clips() -> list[ClipInput]:
+def _read_clips() -> tuple[list[ClipInput], list[str]]:
+    """The clips of the upload and the pasted text, and what in them could not be used."""
     from paperdrop.sync.digest import parse_source
 
     source_url = safe_href(request.form.get("source_url", "").strip()) or None
     clips: list[ClipInput] = []
+    remarks: list[str] = []
     upload = request.files.get("file")
     if upload is not None and upload.filename:
         with upload.stream:  # large uploads are spooled to a temp file: close it now
             data = upload.read()
-        clips += parse_source(data, filename=upload.filename, source_url=source_url)
+        report = parse_source(data, filename=upload.filename, source_url=source_url)
+        clips += report.clips
+        remarks += [f"{upload.filename}: {line}" for line in report.summary()]
     text = request.form.get("text", "")
     if text.strip():
-        clips += parse_source(text, filename=None, source_url=source_url)
-    return clips
+        report = parse_source(text, filename=None, source_url=source_url)
+        clips += report.clips
+        remarks += [f"pasted text: {line}" for line in report.summary()]
+    return clips, remarks
+
+
+def _flash_remarks(remarks: list[str]) -> None:
+    """Say what was not imported: nothing in a source is dropped without a word."""
+    for remark in remarks[:SHOWN_REMARKS]:
+        flash(remark, "info")
+    if len(remarks) > SHOWN_REMARKS:
+        flash(f"… and {len(remarks) - SHOWN_REMARKS} more lines of the source not used.", "info")
 
 
 def _store(clips: list[ClipInput], spec: TargetSpec) -> list[int]:
@@ -144,7 +162,8 @@ def progress_json(progress: Progress) -> dict[str, Any]:
 
 def _result_json(result: ClipResult) -> dict[str, Any]:
     outcome = result.outcome
-    link = outcome.links.get("review") or outcome.links.get("setup") or outcome.links.get("paper")
+    links = outcome.links
+    link = links.get("review") or links.get("setup") or links.get("failed") or links.get("paper")
     return {
         "clip_id": result.clip_id,
         "arxiv_id": result.arxiv_id,

@@ -7,7 +7,8 @@ from werkzeug.wrappers import Response
 
 from paperdrop.server.dashboard.blueprint import back, bp, rt
 from paperdrop.server.services.library import review_clips
-from paperdrop.server.services.review import ClipNotFound, choose_paper, dismiss_clip
+from paperdrop.server.services.review import ClipNotFound, UnknownPaper, choose_paper, dismiss_clip
+from paperdrop.sync.errors import TransientError
 from paperdrop.sync.ids import normalize_arxiv_id
 
 SHOWN = 100  # clips per page; the rest follow as these are settled
@@ -33,9 +34,16 @@ def choose(clip_id: int) -> Response:
             anchor=f"clip-{clip_id}",
         )
     try:
-        chosen = choose_paper(rt(), clip_id, arxiv_id, only_in_review=True)
+        chosen = choose_paper(rt(), clip_id, arxiv_id, only_in_review=True, check=True)
     except ClipNotFound as exc:
         abort(404, description=str(exc))
+    except UnknownPaper as exc:
+        return back("dashboard.review", f"{exc} {exc.FIX}", "error", anchor=f"clip-{clip_id}")
+    except TransientError:
+        message = (
+            f"arXiv could not be asked whether {arxiv_id} exists just now; nothing changed. Try again in a minute."
+        )
+        return back("dashboard.review", message, "error", anchor=f"clip-{clip_id}")
     if not chosen:
         return back("dashboard.review", f"Clip {clip_id} was already settled.", "info")
     return back("dashboard.review", f"Clip {clip_id} will be saved as arXiv:{arxiv_id}.", "success")

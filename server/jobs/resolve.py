@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from paperdrop.server.store import leases, lifecycle
 from paperdrop.server.store.models import CLIP_OPEN, Clip, ClipState
 from paperdrop.server.store.papers import fresh_papers, set_publication, to_record, upsert_paper
+from paperdrop.sync.arxiv.evidence import title_query
 from paperdrop.sync.errors import (
     ConfigurationError,
     InputError,
@@ -110,7 +111,7 @@ def _resolve_owned(rt: Runtime, ids: list[int], owner: str, report: ResolveRepor
     with rt.db.reading() as session:
         clips = leases.owned(session, Clip, ids, owner, lock=False)
         by_id = [(c.id, c.arxiv_id) for c in clips if c.arxiv_id]
-        by_title = [(c.id, TitleQuery(c.title or "", c.abstract, list(c.authors))) for c in clips if not c.arxiv_id]
+        by_title = [(c.id, title_query(c.title or "", c.abstract, c.authors, c.extra)) for c in clips if not c.arxiv_id]
         cached = {
             a: to_record(p)
             for a, p in fresh_papers(session, [a for _, a in by_id], rt.settings.paper_cache_hours).items()

@@ -112,6 +112,15 @@ def review_clips(session: Session, limit: int = 100) -> tuple[list[Clip], int]:
     return list(session.scalars(select(Clip).where(where).order_by(Clip.id).limit(limit))), total
 
 
+def failed_clips(session: Session, limit: int = 100) -> tuple[list[Clip], int]:
+    """Clips that could not become papers (unknown id, nothing found, retry budget spent), newest first;
+    and how many there are. They have no paper, so the library's paper filters never show them."""
+    where = Clip.status == ClipState.FAILED
+    total = session.scalar(select(func.count()).select_from(Clip).where(where)) or 0
+    stmt = select(Clip).where(where).order_by(Clip.updated_at.desc(), Clip.id.desc()).limit(limit)
+    return list(session.scalars(stmt)), total
+
+
 def clips_with_delivery(session: Session, clip_ids: list[int]) -> list[tuple[Clip, Delivery | None]]:
     """Each clip (paper loaded) with its paper's delivery to the clip's target (None before it is resolved),
     in id order: what a clip's outcome is computed from."""

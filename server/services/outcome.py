@@ -10,6 +10,7 @@ The API returns it with every clip; the extension, the CLI summary and the dashb
   needs_review    PaperDrop is not sure which paper this is: a person chooses (links.review)
   needs_setup     the target cannot be written until the user fixes something (fix, links.setup)
   failed          it will not work as it is (unknown id, refused by the target, budget spent); retry offered
+                  (links.failed for a clip that never became a paper, links.paper for a failed delivery)
   dismissed       a person decided not to save it
   rejected        the request's paper could not be used at all (no id, URL or title; a bad target)
 """
@@ -68,6 +69,9 @@ class Links:
     def paper(self, paper_id: int) -> str:
         return self._url(f"/papers/{paper_id}")
 
+    def failed(self, clip_id: int) -> str:
+        return self._url(f"/failed#clip-{clip_id}")
+
 
 def target_anchor(target: str) -> str:
     """The id of a target's card on the dashboard's targets page."""
@@ -100,7 +104,8 @@ def clip_outcome(
         return Outcome("dismissed", f"{reason}: it will not be saved.", None, target)
     if clip.status == ClipState.FAILED:
         fix = clip.last_fix or "Check the id or title, then save it again."
-        return Outcome("failed", clip.last_error or "Could not find this paper.", fix, target)
+        message = clip.last_error or "Could not find this paper."
+        return Outcome("failed", message, fix, target, {"failed": links.failed(clip.id)})
     if clip.status != ClipState.RESOLVED or clip.paper_id is None:
         if clip.attempts or clip.last_error:
             return _retrying(clip.last_error or "arXiv did not answer.", clip.next_attempt_at, target)

@@ -130,28 +130,30 @@ class ArxivClient:
         max_results: int,
         expect_results: bool,
         empty_attempts: int | None = None,
+        attempts: int | None = None,
     ) -> list[arxiv.Result]:
         """The results of one query (one page). With `expect_results`, an empty page is asked again (up to
         `empty_attempts` times in all, default the whole short budget) before it is believed. A throttle is
         waited exactly as asked, up to `throttle_wait` at a time (THROTTLE_ROUNDS times at most), and spends no
-        retry; a longer one raises ThrottledError for the job to schedule."""
+        retry; a longer one raises ThrottledError for the job to schedule. `attempts` caps the tries in all
+        (a person waiting on a web page): such a query waits no throttle, it says so at once."""
         search = arxiv.Search(query=search_query, id_list=list(id_list or []), max_results=min(max_results, MAX_PAGE))
         last = _Throttled(429, 0.0)
         for _ in range(THROTTLE_ROUNDS):
             try:
-                return self._with_short_retries(search, expect_results, empty_attempts)
+                return self._with_short_retries(search, expect_results, empty_attempts, attempts)
             except _Throttled as throttle:
-                if throttle.seconds > self.throttle_wait:
+                if throttle.seconds > self.throttle_wait or attempts is not None:
                     raise _throttled(throttle) from throttle
                 self._sleep(throttle.seconds)
                 last = throttle
         raise _throttled(last)
 
     def _with_short_retries(
-        self, search: arxiv.Search, expect_results: bool, empty_attempts: int | None
+        self, search: arxiv.Search, expect_results: bool, empty_attempts: int | None, attempts: int | None
     ) -> list[arxiv.Result]:
         try:
-            for attempt in self._retrying(empty_attempts):
+            for attempt in self._retrying(empty_attempts, attempts):
                 with attempt:
                     return self._attempt(search, expect_results)
         except RetryError as exc:
@@ -180,7 +182,8 @@ class ArxivClient:
             raise _EmptyPage("arXiv sent an empty page")
         return results
 
-    def _retrying(self, empty_attempts: int | None) -> Retrying:
+    def _retrying(self, empty_attempts: int | None, attempts: int | None = None) -> Retrying:
+        budget = min(attempts, self.short_retries + 1) if attempts else self.short_retries + 1
         empties = [0]
 
         def stop(state: RetryCallState) -> bool:
@@ -188,7 +191,7 @@ class ArxivClient:
                 empties[0] += 1
                 if empty_attempts is not None and empties[0] >= empty_attempts:
                     return True
-            return state.attempt_number >= self.short_retries + 1
+            return state.attempt_number >= budget
 
         backoff = wait_exponential_jitter(multiplier=self.backoff_base, max=self.max_wait, jitter=self.backoff_base)
 

@@ -15,11 +15,16 @@ from paperdrop.sync.records import TitleQuery
 from paperdrop.sync.text import strip_tex
 
 # Words that carry no identity; kept out of keyword clauses (phrases keep them: arXiv ignores nothing).
-_STOPWORD_TEXT = """a an and are as at be by for from has have in into is it its of on or our that the their this
-to towards via we what when where which while with without"""
+_STOPWORD_TEXT = """a an and are as at be by can do does during for from has have how in into is it its of on or
+our that the their this to towards via we what when where which while who why with without you your"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# Words in so many arXiv titles that they find nothing in particular: used in a fallback only when a title
+# has too few others.
+_GENERIC_TEXT = """learning model models network networks neural deep large language based using approach method
+methods data efficient towards via new novel study analysis framework system systems training"""
+GENERIC = frozenset(_GENERIC_TEXT.split())
 ABSTRACT_PHRASE_WORDS = 8  # long enough to be unique on arXiv, short enough to survive small edits
-TITLE_KEYWORDS = 3
+TITLE_KEYWORDS = 6  # words of a title OR-ed in its fallback; relevance ranks papers sharing most of them first
 
 
 def safe_words(text: str | None) -> list[str]:
@@ -35,16 +40,16 @@ def title_phrase(title: str) -> str | None:
 
 
 def fallback_clause(query: TitleQuery) -> str | None:
-    """A looser search for a title the phrase search missed (the digest may show an earlier version's
-    title, and arXiv indexes only the latest): a phrase from the abstract's start, or the title's
-    rarest-looking words all required in the title."""
+    """A looser search for a title the phrase search missed or left in doubt (the digest may show an
+    earlier version's title, and arXiv indexes only the latest): a phrase from the abstract's start, and
+    the title's most telling words, each in the title or the abstract (an earlier title's words mostly
+    remain in one of them). Every term is one plain word or a quoted phrase: no query-language traps."""
     parts = []
-    abstract = [w for w in safe_words(query.abstract)]
+    abstract = safe_words(query.abstract)
     if len(abstract) >= ABSTRACT_PHRASE_WORDS:
         parts.append(f'abs:"{" ".join(abstract[:ABSTRACT_PHRASE_WORDS])}"')
-    keywords = _keywords(query.title)
-    if keywords:
-        parts.append("(" + " AND ".join(f"ti:{w}" for w in keywords) + ")")
+    for word in _keywords(query.title):
+        parts += [f"ti:{word}", f"abs:{word}"]
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
@@ -56,5 +61,5 @@ def join_any(clauses: list[str]) -> str:
 
 def _keywords(title: str) -> list[str]:
     words = [w for w in dict.fromkeys(safe_words(title)) if w not in STOPWORDS and len(w) > 2]
-    # Longest words first: a crude but deterministic stand-in for "rarest".
-    return sorted(words, key=lambda w: (-len(w), w))[:TITLE_KEYWORDS]
+    # Specific words first, longest first: a crude but deterministic stand-in for "rarest".
+    return sorted(words, key=lambda w: (w in GENERIC, -len(w), w))[:TITLE_KEYWORDS]

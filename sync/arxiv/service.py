@@ -24,7 +24,10 @@ DEFAULT_USER_AGENT = "PaperDrop/0.1 (+https://github.com/paperdrop/paperdrop)"
 ID_BATCH = 100  # longer id lists make GET URLs too long (414); docs/reference.md
 TITLE_BATCH = 15  # titles OR-ed into one search request
 RESULTS_PER_TITLE = 10  # room for near-miss titles next to the right one in a batched answer
+FALLBACK_BATCH = 5  # looser word searches OR-ed into one request: they match more, so fewer per answer
+RESULTS_PER_FALLBACK = 20
 REASK_ATTEMPTS = 2  # a missing id is asked again once before it is declared unknown
+LOOKUP_ATTEMPTS = 2  # a person waits on a lookup (the review form): one retry, then tell them
 
 
 class ArxivService:
@@ -78,19 +81,35 @@ class ArxivService:
             found.update(self._fetch_batch(wanted[start : start + self.id_batch]))
         return {i: found[i] for i in wanted if i in found}
 
+    def lookup(self, arxiv_id: str) -> PaperRecord | None:
+        """The paper `arxiv_id` names, or None when arXiv has none (an empty answer is asked again once).
+        Few tries: a person is waiting. Raises InputError for a malformed id, TransientError on an outage."""
+        (wanted,) = _validated_ids([arxiv_id])
+        results = self.client.query(
+            id_list=[wanted],
+            max_results=1,
+            expect_results=True,
+            empty_attempts=REASK_ATTEMPTS,
+            attempts=LOOKUP_ATTEMPTS,
+        )
+        return _records_by_id(results).get(wanted)
+
     def resolve_titles(self, queries_: list[TitleQuery]) -> list[TitleResolution]:
         """One resolution per query, same order. Batched phrase search first, then one batched fallback
         search for the titles still unmatched; a paper is `matched` only when certainly the one."""
         pool: dict[str, PaperRecord] = {}
-        phrases = list(dict.fromkeys(p for p in map(_phrase_of, queries_) if p))
-        self._search_into(pool, phrases)
-        results = [decide(q, pool.values()) for q in queries_]
+        phrase_of = [_phrase_of(q) for q in queries_]
+        cut = self._search_into(
+            pool, list(dict.fromkeys(p for p in phrase_of if p)), self.title_batch, RESULTS_PER_TITLE
+        )
+        exhaustive = [p not in cut for p in phrase_of]
+        results = [decide(q, pool.values(), exhaustive=e) for q, e in zip(queries_, exhaustive, strict=True)]
         open_ = [i for i, r in enumerate(results) if r.status != "matched" and normalize_title(q_title(queries_[i]))]
         fallbacks = list(dict.fromkeys(c for i in open_ if (c := queries.fallback_clause(queries_[i]))))
         if fallbacks:
-            self._search_into(pool, fallbacks)
+            self._search_into(pool, fallbacks, FALLBACK_BATCH, RESULTS_PER_FALLBACK)
             for i in open_:
-                results[i] = decide(queries_[i], pool.values())
+                results[i] = decide(queries_[i], pool.values(), exhaustive=exhaustive[i])
         return results
 
     def _fetch_batch(self, batch: list[str]) -> dict[str, PaperRecord]:
@@ -104,16 +123,24 @@ class ArxivService:
             found.update(_records_by_id(again))
         return {i: found[i] for i in batch if i in found}
 
-    def _search_into(self, pool: dict[str, PaperRecord], clauses: list[str]) -> None:
-        for start in range(0, len(clauses), self.title_batch):
-            batch = clauses[start : start + self.title_batch]
+    def _search_into(
+        self, pool: dict[str, PaperRecord], clauses: list[str], batch_size: int, per_clause: int
+    ) -> set[str]:
+        """Add what the clauses find to `pool`, `batch_size` clauses per request; returns the clauses whose
+        answer was full (arXiv may have had more than it sent)."""
+        cut: set[str] = set()
+        for start in range(0, len(clauses), batch_size):
+            batch = clauses[start : start + batch_size]
             results = self.client.query(
                 search_query=queries.join_any(batch),
-                max_results=RESULTS_PER_TITLE * len(batch),
+                max_results=per_clause * len(batch),
                 expect_results=True,
             )
+            if len(results) >= per_clause * len(batch):
+                cut.update(batch)
             for paper in _records_by_id(results).values():
                 pool.setdefault(paper.arxiv_id, paper)
+        return cut
 
 
 def q_title(query: TitleQuery) -> str:

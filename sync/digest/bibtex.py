@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from paperdrop.sync.ids import normalize_arxiv_id
+from paperdrop.sync.digest.report import SourceNote, SourceReport
+from paperdrop.sync.ids import ArxivId, parse_arxiv_id
 from paperdrop.sync.records import ClipInput
 from paperdrop.sync.text import collapse_whitespace
 
@@ -21,42 +22,50 @@ def looks_like_bibtex(text: str) -> bool:
     return bool(re.search(r"^\s*@\s*[A-Za-z]+\s*[{(]\s*[^\s,]+\s*,", text, re.MULTILINE))
 
 
-def parse_bibtex(text: str) -> list[ClipInput]:
-    clips = []
-    for kind, fields in scan_entries(text):
+def parse_bibtex(text: str) -> SourceReport:
+    """Entries that name an arXiv paper; the others are reported, with their line and key."""
+    report = SourceReport()
+    for kind, fields, pos in scan_entries(text):
         if kind.lower() in ("comment", "string", "preamble"):
             continue
         clip = _clip(fields)
         if clip:
-            clips.append(clip)
-    return clips
+            report.clips.append(clip)
+        else:
+            line = text.count("\n", 0, pos) + 1
+            title = collapse_whitespace(fields.get("title", "").replace("{", "").replace("}", ""))
+            report.notes.append(SourceNote(line, f"entry {fields.get('ID', '?')} names no arXiv paper, skipped", title))
+    return report
 
 
-def scan_entries(text: str) -> list[tuple[str, dict[str, str]]]:
-    """(entry type, {lower-case field: raw value without outer delimiters}) for every entry."""
+def scan_entries(text: str) -> list[tuple[str, dict[str, str], int]]:
+    """(entry type, {lower-case field: raw value without outer delimiters, "ID": the key}, offset) per entry."""
     entries, pos = [], 0
     while match := _ENTRY_START.search(text, pos):
         body_start = match.end()
         end = _matching_close(text, body_start - 1)
-        entries.append((match.group(1), _fields(text[body_start:end])))
+        entries.append((match.group(1), _fields(text[body_start:end]), match.start()))
         pos = end + 1
     return entries
 
 
 def _clip(fields: dict[str, str]) -> ClipInput | None:
-    arxiv_id = None
+    parsed: ArxivId | None = None
     for key in ("eprint", "doi", "url", "arxivid", "journal"):
-        if fields.get(key) and (arxiv_id := normalize_arxiv_id(_strip_prefix(fields[key]))):
+        if fields.get(key) and (parsed := parse_arxiv_id(_strip_prefix(fields[key]))):
             break
-    if not arxiv_id:
+    if not parsed:
         return None
     authors = [collapse_whitespace(a) for a in re.split(r"\s+and\s+", fields.get("author", "")) if a.strip()]
+    year = fields.get("year", "").strip()
     return ClipInput(
-        arxiv_id=arxiv_id,
+        arxiv_id=parsed.id,
+        version=parsed.version,
         title=collapse_whitespace(fields.get("title", "").replace("{", "").replace("}", "")) or None,
         abstract=collapse_whitespace(fields.get("abstract")) or None,
         authors=[_first_last(a) for a in authors],
         source_site="bibtex",
+        extra={"year": int(year)} if year.isdigit() else {},
     )
 
 
@@ -71,8 +80,8 @@ def _first_last(name: str) -> str:
 
 
 def _fields(body: str) -> dict[str, str]:
-    fields: dict[str, str] = {}
     key_end = body.find(",")
+    fields: dict[str, str] = {"ID": body[: max(key_end, 0)].strip()}
     pos = key_end + 1 if key_end >= 0 else len(body)
     while match := _FIELD.match(body, pos):
         value, pos = _value(body, match.end())

@@ -8,8 +8,9 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
-from paperdrop.sync.digest.text import find_ids
-from paperdrop.sync.ids import normalize_arxiv_id
+from paperdrop.sync.digest.idtext import find_id_mentions, id_clips
+from paperdrop.sync.digest.report import SourceNote, SourceReport
+from paperdrop.sync.ids import normalize_arxiv_id, parse_arxiv_id
 from paperdrop.sync.records import ClipInput
 from paperdrop.sync.text import collapse_whitespace
 
@@ -21,24 +22,32 @@ def looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or bool(re.search(r"<(body|div|head|meta|article)\b", head))
 
 
-def parse_html(text: str, source_url: str | None = None) -> list[ClipInput]:
+def parse_html(text: str, source_url: str | None = None) -> SourceReport:
     soup = BeautifulSoup(text, "html.parser")
     for parser in (_hf_daily, _arxiv_listing, _arxiv_abs):
-        clips = parser(soup)
-        if clips:
-            return clips
+        report = parser(soup)
+        if report.clips:
+            return report
     return _any_links(soup)
 
 
-def _hf_daily(soup: BeautifulSoup) -> list[ClipInput]:
+def _hf_daily(soup: BeautifulSoup) -> SourceReport:
     node = soup.select_one(HF_PROPS)
     if node is None:
-        return []
+        return SourceReport()
     try:
         props = json.loads(_attr(node, "data-props"))
     except (ValueError, TypeError):
-        return []
-    return [clip for entry in _hf_entries(props) if (clip := _hf_clip(entry))]
+        return SourceReport(notes=[SourceNote(None, "the page's paper data is not readable JSON, skipped")])
+    report = SourceReport()
+    for entry in _hf_entries(props):
+        clip = _hf_clip(entry)
+        if clip:
+            report.clips.append(clip)
+        else:
+            title = str(entry["paper"].get("title") or entry["paper"].get("id"))
+            report.notes.append(SourceNote(None, "a paper of the page without a valid arXiv id, skipped", title))
+    return report
 
 
 def _hf_entries(data: Any) -> list[dict[str, Any]]:
@@ -81,19 +90,23 @@ def _name(value: Any) -> str | None:
     return collapse_whitespace(value) or None if isinstance(value, str) else None
 
 
-def _arxiv_listing(soup: BeautifulSoup) -> list[ClipInput]:
-    clips = []
+def _arxiv_listing(soup: BeautifulSoup) -> SourceReport:
+    """The listed entries; ids inside an entry's comments or abstract are mentions, not papers."""
+    report, mentioned = SourceReport(), []
     for dt in soup.select("dl#articles dt, dl dt"):
         link = dt.select_one('a[title="Abstract"]') or dt.find("a", href=re.compile(r"/abs/"))
-        arxiv_id = normalize_arxiv_id(re.sub(r"^.*?/abs/", "", _attr(link, "href"))) if link else None
+        parsed = parse_arxiv_id(re.sub(r"^.*?/abs/", "", _attr(link, "href"))) if link else None
         dd = dt.find_next_sibling("dd")
-        if not arxiv_id or dd is None:
+        if not parsed or dd is None:
             continue
-        clips.append(_listing_clip(arxiv_id, dd))
-    return clips
+        report.clips.append(_listing_clip(parsed.id, parsed.version, dd))
+        mentioned += [p.id for _, p in find_id_mentions(dd.get_text(" "))]
+    listed = {c.arxiv_id for c in report.clips}
+    report.mentioned = [i for i in dict.fromkeys(mentioned) if i not in listed]
+    return report
 
 
-def _listing_clip(arxiv_id: str, dd: Any) -> ClipInput:
+def _listing_clip(arxiv_id: str, version: int | None, dd: Any) -> ClipInput:
     title = dd.select_one(".list-title")
     abstract = dd.select_one("p.mathjax")
     comments = dd.select_one(".list-comments")
@@ -101,6 +114,7 @@ def _listing_clip(arxiv_id: str, dd: Any) -> ClipInput:
     extra = {"comment": _text(comments, "Comments:"), "primary_subject": _text(primary)}
     return ClipInput(
         arxiv_id=arxiv_id,
+        version=version,
         title=_text(title, "Title:"),
         url=f"https://arxiv.org/abs/{arxiv_id}",
         abstract=_text(abstract),
@@ -110,14 +124,14 @@ def _listing_clip(arxiv_id: str, dd: Any) -> ClipInput:
     )
 
 
-def _arxiv_abs(soup: BeautifulSoup) -> list[ClipInput]:
+def _arxiv_abs(soup: BeautifulSoup) -> SourceReport:
     meta: dict[str, list[str]] = {}
     for tag in soup.find_all("meta", attrs={"name": re.compile(r"^citation_")}):
         meta.setdefault(_attr(tag, "name"), []).append(collapse_whitespace(_attr(tag, "content")))
     arxiv_id = normalize_arxiv_id((meta.get("citation_arxiv_id") or [""])[0])
     if not arxiv_id:
-        return []
-    return [
+        return SourceReport()
+    clips = [
         ClipInput(
             arxiv_id=arxiv_id,
             title=(meta.get("citation_title") or [""])[0] or None,
@@ -127,12 +141,13 @@ def _arxiv_abs(soup: BeautifulSoup) -> list[ClipInput]:
             source_site="arxiv.org",
         )
     ]
+    return SourceReport(clips=clips)
 
 
-def _any_links(soup: BeautifulSoup) -> list[ClipInput]:
+def _any_links(soup: BeautifulSoup) -> SourceReport:
     hrefs = " ".join(_attr(a, "href") for a in soup.find_all("a"))
-    ids = find_ids(hrefs + "\n" + soup.get_text(" "))
-    return [ClipInput(arxiv_id=i, url=f"https://arxiv.org/abs/{i}") for i in ids]
+    mentions = find_id_mentions(hrefs + "\n" + soup.get_text(" "))
+    return SourceReport(clips=id_clips([parsed for _, parsed in mentions]))
 
 
 def _text(node: Any, prefix: str = "") -> str | None:

@@ -62,5 +62,11 @@ def make_service(tmp_path, sleeps):
 
 @pytest.fixture(scope="session")
 def sample_queries() -> list[TitleQuery]:
-    clips = parse_source((DIGESTS / "hf-papers-digest.txt").read_bytes(), filename="hf-papers-digest.txt")
+    clips = parse_source((DIGESTS / "hf-papers-digest.txt").read_bytes(), filename="hf-papers-digest.txt").clips
     return [TitleQuery(title=c.title, abstract=c.abstract, authors=c.authors) for c in clips]
+
+
+@pytest.fixture(scope="session")
+def truth_86() -> list[tuple[str, str]]:
+    """The 86-paper digest (tests/data/digests/hf-papers-digest-86.txt): (title, arXiv id) in order."""
+    return [tuple(pair) for pair in json.loads(CORPUS_PATH.read_text(encoding="utf-8"))["truth_86"]]

@@ -139,3 +139,29 @@ def test_paper_changes_reports_a_new_version_doi_or_journal_ref(fake, make_servi
 
     assert paper_changes(old, old) == {}
     assert paper_changes(old, new) == {"version": (2, 3), "doi": ("10.15607/RSS.2024.XX.052", "10.1000/new")}
+
+
+def test_lookup_finds_the_paper_an_id_names(fake, make_service):
+    paper = make_service(fake.url).lookup("https://arxiv.org/abs/2403.12943v1")
+
+    assert (paper.arxiv_id, paper.version) == ("2403.12943", 2)
+    assert [r.params["id_list"] for r in fake.requests] == ["2403.12943"]
+
+
+def test_lookup_answers_none_for_an_unknown_id_after_asking_once_more(fake, make_service):
+    assert make_service(fake.url).lookup("2401.99999") is None
+    assert len(fake.requests) == 2  # an empty answer may be arXiv's flaky page: asked again
+
+
+def test_lookup_gives_up_soon_when_arxiv_keeps_failing(fake, make_service):
+    fake.inject("503", "503", "503", "503")
+
+    with pytest.raises(TransientError):
+        make_service(fake.url).lookup("2403.12943")
+    assert len(fake.requests) == 2  # a person is waiting: not the whole short-retry budget
+
+
+def test_lookup_refuses_a_malformed_id_without_asking(fake, make_service):
+    with pytest.raises(InputError):
+        make_service(fake.url).lookup("2403.129")
+    assert fake.requests == []

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from paperdrop.sync.digest import parse_source
 from paperdrop.sync.records import TitleQuery
+from tests.arxiv.conftest import DIGESTS
 from tests.fakes.arxiv import FakeArxiv
 
 SEEDS_WITH_FAULTS = [1, 2, 4, 8]  # seeds whose first requests draw faults (asserted below)
@@ -79,8 +81,7 @@ def test_resolve_titles_matches_through_the_fallback_when_the_digest_shows_an_ea
         "Data Scaling Laws in Imitation Learning",  # a shared prefix of two papers
         "Streaming Diffusion Policy: Fast Policy Synthesis",  # a prefix of the real title
         "CARP: Visuomotor Policy Learning via Coarse-to-Fine Autoregressive Prediction for Humanoids",
-        "Policy Gradient-Driven Noise Mask",  # exact title of one paper, earlier title of another
-        "Policy-Guided Diffusion",  # exact title of one paper, the start of another's
+        "Policy Gradient-Driven Noise Mask",  # an earlier title of one paper, varied by another's
         "Mirror Descent Policy Optimization",  # two papers carry exactly this title
     ],
 )
@@ -89,6 +90,53 @@ def test_resolve_titles_never_matches_a_near_miss_when_only_the_title_is_known(f
 
     assert result.status in ("needs_review", "not_found")
     assert result.paper is None
+
+
+@pytest.mark.parametrize(
+    ("title", "arxiv_id"),
+    [
+        ("Policy-Guided Diffusion", "2404.06356"),  # another paper's title starts with it
+        ("Emergent Abilities of Large Language Models", "2206.07682"),  # ... contains it, with a question mark
+        ("Robot Learning on the Job", "2012.09999"),  # the start of another paper's earlier title
+        ("Mistral 7B", "2310.06825"),  # two words, extended by a fine-tuned variant
+        ("Scaling Is Not All You Need.", "2411.07113"),  # varied by "Scaling Is All You Need"
+    ],
+)
+def test_resolve_titles_matches_an_exact_title_when_near_misses_only_extend_or_vary_it(
+    fake, make_service, title, arxiv_id
+):
+    (result,) = make_service(fake.url).resolve_titles([TitleQuery(title=title)])
+
+    assert (result.status, result.paper.arxiv_id) == ("matched", arxiv_id)
+
+
+def test_resolve_titles_resolves_the_86_paper_digest_from_its_titles_alone(fake, make_service, truth_86):
+    queries = [TitleQuery(title=title) for title, _ in truth_86]
+    service = make_service(fake.url)
+
+    results = service.resolve_titles(queries)
+
+    right, wrong = _tally_86(results, truth_86)
+    in_review = [(r, i) for r, (_, i) in zip(results, truth_86, strict=True) if r.status != "matched"]
+    assert (right >= 82, wrong) == (True, 0)
+    assert all(r.status == "needs_review" and r.candidates[0].paper.arxiv_id == i for r, i in in_review)
+    assert len(fake.requests) == service.requests_made <= 8
+
+
+def test_resolve_titles_resolves_the_86_paper_digest_with_abstracts_in_at_most_8_requests(fake, make_service, truth_86):
+    report = parse_source((DIGESTS / "hf-papers-digest-86.txt").read_bytes())
+    queries = [TitleQuery(title=c.title, abstract=c.abstract) for c in report.clips]
+    service = make_service(fake.url)
+
+    results = service.resolve_titles(queries)
+
+    assert _tally_86(results, truth_86) == (86, 0)
+    assert len(fake.requests) <= 8
+
+
+def _tally_86(results, truth_86) -> tuple[int, int]:
+    matched = [(r.paper.arxiv_id, i) for r, (_, i) in zip(results, truth_86, strict=True) if r.status == "matched"]
+    return sum(1 for got, i in matched if got == i), sum(1 for got, i in matched if got != i)
 
 
 def test_resolve_titles_ranks_candidates_when_it_needs_review(fake, make_service):

@@ -116,7 +116,8 @@ def test_import_progress_reaches_done_as_the_work_settles(signed_in, rt):
 
 
 def test_import_progress_links_a_clip_that_needs_review(signed_in, rt):
-    location = submit(signed_in, text="A Theory of Teacup Gravity\n\nTeacups attract one another.").headers["Location"]
+    abstract = "Teacups attract one another. " * 6
+    location = submit(signed_in, text=f"A Theory of Teacup Gravity\n\n{abstract}").headers["Location"]
     (clip_id,) = decode_batch(location.rsplit("/", 1)[1])
 
     run_until_settled(rt, [clip_id], timeout=20, poll=0.01)
@@ -124,6 +125,25 @@ def test_import_progress_links_a_clip_that_needs_review(signed_in, rt):
 
     assert result["outcome"]["kind"] == "needs_review" and result["outcome_text"] == "needs review"
     assert result["link"] == f"/review#clip-{clip_id}"
+
+
+def test_import_says_what_the_source_did_not_give_as_papers(signed_in, rt):
+    abstract = "An abstract long enough to count as one, about robots that learn from people. " * 2
+    pasted = f"A Title About Robots\n\n{abstract} See arXiv:2212.06817.\n\nA Title Standing Alone\n"
+
+    response = submit(signed_in, text=pasted)
+    page = text(signed_in.get(response.headers["Location"]))
+
+    assert "Importing 2 papers" in page
+    assert "pasted text: line 5: a title without an abstract, kept as title-only" in page
+    assert "pasted text: 1 arXiv id mentioned, not imported" in page and "2212.06817" in page
+
+
+def test_import_of_nothing_usable_says_why(signed_in, rt):
+    response = submit(signed_in, text="see arXiv:2413.12345 for more\n")
+
+    assert response.status_code == 400
+    assert "No papers found." in text(response) and "'2413.12345' is not an arXiv id" in text(response)
 
 
 def test_import_again_retries_a_failed_clip(signed_in, rt):

@@ -131,3 +131,37 @@ def test_review_escapes_titles_from_the_web(signed_in, rt):
 
     assert "<script>alert(1)" not in body and "<img src=x" not in body and "<b>Mallory" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "&lt;i&gt;why&lt;/i&gt;" in body
+
+
+def test_review_refuses_an_id_arxiv_does_not_have_and_changes_nothing(signed_in, rt, clip_id, fake_arxiv):
+    before = rt.queue.pending()
+
+    response = signed_in.post(
+        f"/review/{clip_id}/choose", data={"csrf_token": page_csrf(signed_in), "arxiv_id": "2401.99999"}
+    )
+
+    assert response.headers["Location"] == f"/review#clip-{clip_id}"
+    clip = get_clip(rt, clip_id)
+    assert (clip.status, clip.arxiv_id) == ("needs_review", None)
+    assert rt.queue.pending() == before
+    assert "arXiv has no paper 2401.99999. Check the id for a typo" in text(signed_in.get("/review"))
+    assert {r.params.get("id_list") for r in fake_arxiv.requests} == {"2401.99999"}
+
+
+def test_review_choice_is_looked_up_once_and_then_resolved_without_asking_again(signed_in, rt, clip_id, fake_arxiv):
+    signed_in.post(f"/review/{clip_id}/choose", data={"csrf_token": page_csrf(signed_in), "arxiv_id": "2408.03906"})
+    looked_up = len(fake_arxiv.requests)
+
+    resolve_clips(rt, [clip_id])
+
+    assert looked_up == 1 and len(fake_arxiv.requests) == 1  # the paper found is the resolve job's cache
+    assert get_clip(rt, clip_id).status == "resolved"
+
+
+def test_review_says_so_when_arxiv_cannot_be_asked_and_changes_nothing(signed_in, rt, clip_id, fake_arxiv):
+    fake_arxiv.inject("503", "503")
+
+    signed_in.post(f"/review/{clip_id}/choose", data={"csrf_token": page_csrf(signed_in), "arxiv_id": "2408.03906"})
+
+    assert get_clip(rt, clip_id).status == "needs_review"
+    assert "arXiv could not be asked whether 2408.03906 exists just now" in text(signed_in.get("/review"))

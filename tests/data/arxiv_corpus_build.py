@@ -4,15 +4,24 @@ The 30 papers of tests/data/digests/hf-papers-digest.txt (real ids where known),
 differs from the digest's (an earlier version's title), near-miss papers (one word changed, a shared
 prefix, an added subtitle, the same title with another abstract), old-style ids, TeX in titles, and a few
 hundred deterministic fillers in the same fields. `truth` maps each digest title to its arXiv id.
+Then the 56 papers of tests/data/digest_86.py with their near-misses (appended with their own random
+generator, so that everything above stays as it was), and `truth_86`: the 86-paper digest, in order.
+It also writes the text fixtures made from the corpus (tests/data/digests_build.py).
 """
 
 from __future__ import annotations
 
 import json
 import random
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import digest_86  # noqa: E402
+import digests_build  # noqa: E402
+
 DIGEST = HERE / "digests" / "hf-papers-digest.txt"
 
 # digest title -> (id, primary category, other categories, versions, latest title if it changed)
@@ -84,7 +93,9 @@ NEAR_MISSES = [  # title, abstract: None = generated
     "Train Once, Get a Family: State-Adaptive Balances for Offline Reinforcement Learning",
     "DynaMo: Out-of-Domain Dynamics Pretraining for Visuo-Motor Control",
     "Preference Fine-Tuning of LLMs Should Leverage Optimal, Off-Policy Data",
-    "Policy Gradient-Driven Noise Mask",  # the digest's own title, now taken by a different paper
+    # Varies the digest's title, which is an earlier title of 2406.14568. (It once was the digest's title
+    # exactly: a trap no title-only match can get right, since arXiv only indexes current titles.)
+    "Policy Gradient-Driven Attention Mask",
     "Robot Learning on the Job",
 ]
 SPECIAL = [  # old-style ids and TeX titles
@@ -199,7 +210,8 @@ def authors(rng: random.Random, n: int | None = None) -> list:
 
 
 def versions(arxiv_id: str, count: int, rng: random.Random) -> list[dict]:
-    yy, mm = (int(arxiv_id[:2]), int(arxiv_id[2:4])) if arxiv_id[0].isdigit() else (99, 1)
+    number = arxiv_id.rsplit("/", 1)[-1]  # old-style ids carry YYMM after the slash
+    yy, mm = int(number[:2]), int(number[2:4])
     year = 2000 + yy if yy < 90 else 1900 + yy
     out = []
     for v in range(1, count + 1):
@@ -256,7 +268,33 @@ def build() -> dict:
         if rng.random() < 0.3:
             title += f": {rng.choice(ADJ)} {rng.choice(NOUN)} at Scale"
         papers.append(filler(rng, used, title))
-    return {"papers": papers, "truth": truth}
+    return {"papers": papers, "truth": truth, "truth_86": list(map(list, add_digest_86(papers, truth, used)))}
+
+
+def add_digest_86(papers: list[dict], truth: dict[str, str], used: set[str]) -> list[tuple[str, str]]:
+    """The 56 papers and their near-misses; returns the 86-paper digest as (title, id) in digest order."""
+    rng = random.Random(20261201)
+    new = [pid for pid, *_ in digest_86.PAPERS]
+    if used & set(new):
+        raise SystemExit(f"digest_86 ids already in the corpus: {sorted(used & set(new))}")
+    used.update(new)
+    for pid, categories, title, abstract, near_misses in digest_86.PAPERS:
+        old, revised = digest_86.REVISED_ABSTRACTS.get(pid, (None, None))
+        papers.append(
+            {
+                "id": pid,
+                "title": title,
+                "abstract": abstract.replace(old, revised) if old and revised else abstract,
+                "authors": authors(rng),
+                "categories": categories,
+                "versions": versions(pid, rng.randint(1, 3), rng),
+            }
+        )
+        papers += [filler(rng, used, near) for near in near_misses]
+    listed = [(title, pid) for pid, _, title, _, _ in digest_86.PAPERS]
+    at = digest_86.FLEXIBERT_POSITION - len(truth) - 1
+    flexibert = listed.pop()
+    return [*truth.items(), *listed[:at], flexibert, *listed[at:]]
 
 
 def filler(rng: random.Random, used: set[str], title: str) -> dict:
@@ -280,5 +318,8 @@ def filler(rng: random.Random, used: set[str], title: str) -> dict:
 
 if __name__ == "__main__":
     out = HERE / "arxiv_corpus.json"
-    out.write_text(json.dumps(build(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    corpus = build()
+    out.write_text(json.dumps(corpus, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {out}")
+    for path in digests_build.write_all(corpus, DIGEST):
+        print(f"wrote {path}")

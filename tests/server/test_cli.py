@@ -91,6 +91,42 @@ def test_resolve_settles_a_clip_and_delivers_it(cli, home):
     assert cli("resolve", str(clip_id), "not-an-id").exit_code == 2
 
 
+def test_resolve_refuses_an_id_arxiv_does_not_have(cli):
+    result = cli("import", "-", "--wait", "--json", input="A Theory of Teacup Gravity\n")
+    clip_id = json.loads(result.stdout)["results"][0]["clip_id"]
+
+    refused = cli("resolve", str(clip_id), "2401.99999")
+
+    assert refused.exit_code == 2
+    assert "arXiv has no paper 2401.99999." in refused.output and "typo" in refused.output
+    assert json.loads(cli("status", "--json").stdout)["clips"]["needs_review"] == 1  # nothing changed
+
+
+def test_import_reports_what_the_source_did_not_give_as_papers(cli, tmp_path):
+    digest = tmp_path / "digest.txt"
+    abstract = "An abstract long enough to count as one, about robots that learn from people. " * 2
+    digest.write_text(
+        f"A Title About Robots\n\n{abstract} See also arXiv:2212.06817.\n\nA Title Standing Alone\n\n"
+        f"Policy-Guided Diffusion\n\n{abstract}\n"
+    )
+
+    result = cli("import", str(digest))
+    data = json.loads(cli("import", str(digest), "--json").stdout)
+
+    assert result.exit_code == 0 and "Stored 3 papers" in result.output
+    assert "digest.txt: line 5: a title without an abstract, kept as title-only" in result.output
+    assert "digest.txt: 1 arXiv id mentioned, not imported" in result.output and "2212.06817" in result.output
+    assert data["not_used"] == [
+        {
+            "source": "digest.txt",
+            "line": 5,
+            "message": "a title without an abstract, kept as title-only",
+            "text": "A Title Standing Alone",
+        }
+    ]
+    assert data["mentioned"] == [{"source": "digest.txt", "ids": ["2212.06817"]}]
+
+
 def test_export_prints_the_delivered_entries(cli):
     cli("import", "2403.12943", "--wait")
     result = cli("export")

@@ -131,3 +131,18 @@ def test_every_answer_matches_the_response_model_the_openapi_document_declares(c
         parsed = model.model_validate(response.get_json())
         assert parsed.model_dump(mode="json", by_alias=True).keys() == response.get_json().keys()
     assert answers[schemas.PaperDetail].get_json()["deliveries"][0]["state"] == "delivered"
+
+
+def test_post_clips_normalizes_odd_ids_and_rejects_only_the_unusable_paper(client, rt):
+    papers = [{"arxiv_id": f"2403.{12900 + i}"} for i in range(28)]
+    papers += [{"arxiv_id": "CS/0501076v2"}, {"arxiv_id": "arXiv:2403.1294"}]  # from a generic finder
+
+    response = post(client, papers)
+
+    assert response.status_code == 202
+    answers = response.get_json()["clips"]
+    assert [a["outcome"]["kind"] for a in answers] == ["saving"] * 29 + ["rejected"]
+    assert "'arXiv:2403.1294' is not an arXiv id" in answers[-1]["outcome"]["message"]
+    with rt.db.session() as session:
+        odd = session.get(Clip, answers[28]["id"])
+        assert (odd.arxiv_id, odd.arxiv_version) == ("cs/0501076", 2)

@@ -86,6 +86,7 @@ def test_outcome_every_kind_as_the_api_answers_it(client, rt, fake_arxiv, home):
     assert seen["already_there"]["message"] == "Already in papers.bib"
     assert "503" in seen["retrying"]["message"] and "tries again" in seen["retrying"]["message"]
     assert seen["failed"]["message"] == "arXiv has no paper 2401.99999." and seen["failed"]["fix"]
+    assert seen["failed"]["links"] == {"failed": f"http://localhost/failed#clip-{unknown['id']}"}
     assert seen["needs_review"]["links"]["review"] == f"http://localhost/review#clip-{title['id']}"
     assert "missing-dir" in seen["needs_setup"]["message"] and "mkdir" in seen["needs_setup"]["fix"]
     assert seen["needs_setup"]["links"]["setup"].startswith("http://localhost/targets#target-")
