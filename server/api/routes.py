@@ -19,6 +19,8 @@ from paperdrop.server.api.schemas import (
     ClipsQuery,
     ExportQuery,
     Health,
+    LibraryOut,
+    LibraryQuery,
     PaperDetail,
     PaperPage,
     PapersQuery,
@@ -31,8 +33,8 @@ from paperdrop.server.errors import ApiError, validation_details
 from paperdrop.server.runtime import Runtime
 from paperdrop.server.security import require_token
 from paperdrop.server.services.export import export_bibtex
-from paperdrop.server.services.library import PaperQuery, clips_with_delivery, list_papers
-from paperdrop.server.services.outcome import Links
+from paperdrop.server.services.library import PaperQuery, clips_with_delivery, holdings, list_papers
+from paperdrop.server.services.outcome import Links, target_label
 from paperdrop.server.services.requeue import retry_paper
 from paperdrop.server.services.review import ClipNotFound, choose_paper
 from paperdrop.server.services.save import Rejection, save_clips
@@ -145,6 +147,27 @@ def resolve_clip(clip_id: int) -> tuple[Response, int]:
     except ClipNotFound as exc:
         raise ApiError(404, "not_found", str(exc)) from exc
     return jsonify(_clip_answer(clip_id)), 202
+
+
+@bp.get("/library")
+@operation(
+    "/library", "get", "Which of these papers are saved already, and where", response=LibraryOut, query=LibraryQuery
+)
+def get_library() -> Response:
+    pages = links()
+    with rt().db.reading() as session:
+        found = holdings(session, _query(LibraryQuery).id_list)
+    papers = [
+        {
+            "arxiv_id": h.arxiv_id,
+            "paper_id": h.paper_id,
+            "saved": [{"target": t, "label": target_label(t)} for t in h.saved],
+            "saving": [{"target": t, "label": target_label(t)} for t in h.saving],
+            "links": {"paper": pages.paper(h.paper_id)},
+        }
+        for h in found
+    ]
+    return jsonify(LibraryOut.model_validate({"papers": papers}).model_dump(mode="json"))
 
 
 @bp.get("/papers")

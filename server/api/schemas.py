@@ -19,7 +19,7 @@ from pydantic import (
 
 from paperdrop.server.services.outcome import OutcomeKind
 from paperdrop.server.store.models import MAX_ID, ClipState, DeliveryState
-from paperdrop.sync.ids import parse_arxiv_id
+from paperdrop.sync.ids import normalize_arxiv_id, parse_arxiv_id
 from paperdrop.sync.targets import KINDS
 
 MAX_PAPERS_PER_POST = 500
@@ -268,8 +268,42 @@ class ClipsQuery(Query):
         return list(dict.fromkeys(i for part in self.ids.split(",") if (i := int(part)) <= MAX_ID))
 
 
+MAX_LIBRARY_LOOKUP = 200
+
+
+class LibraryQuery(Query):
+    arxiv_ids: str = Field(
+        min_length=1,
+        max_length=MAX_LIBRARY_LOOKUP * 40,
+        description=f"comma-separated arXiv ids (any form: 2403.12943v2, arXiv:…, abs URLs), at most "
+        f"{MAX_LIBRARY_LOOKUP}; what is not an arXiv id is left out of the answer",
+    )
+
+    @property
+    def id_list(self) -> list[str]:
+        found = (normalize_arxiv_id(part) for part in self.arxiv_ids.split(",")[:MAX_LIBRARY_LOOKUP])
+        return list(dict.fromkeys(i for i in found if i))
+
+
 class ExportQuery(Query):
     target: str | None = Field(None, min_length=1, max_length=1024, description="only papers delivered there")
+
+
+class CopyOut(BaseModel):
+    target: str
+    label: str = Field(description="how a sentence names the target: papers.bib, Zotero: Reading/ML")
+
+
+class LibraryPaper(BaseModel):
+    arxiv_id: str
+    paper_id: int
+    saved: list[CopyOut] = Field(description="targets that have the paper now")
+    saving: list[CopyOut] = Field(description="targets it is on its way to (pending, retrying, waiting for setup)")
+    links: dict[str, str] = Field(description="paper: the dashboard's page of the paper")
+
+
+class LibraryOut(BaseModel):
+    papers: list[LibraryPaper] = Field(description="the papers asked for that PaperDrop has; the others are absent")
 
 
 class ResolveIn(Strict):

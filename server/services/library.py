@@ -132,3 +132,37 @@ def clips_with_delivery(session: Session, clip_ids: list[int]) -> list[tuple[Cli
         .order_by(Clip.id)
     )
     return [(clip, delivery) for clip, delivery in session.execute(stmt)]
+
+
+@dataclass
+class Holding:
+    """One paper of the library as a page lookup sees it: where it is now, and where it is on its way to."""
+
+    arxiv_id: str
+    paper_id: int
+    saved: list[str]
+    saving: list[str]
+
+
+def holdings(session: Session, arxiv_ids: list[str]) -> list[Holding]:
+    """Which of these papers PaperDrop has, and at which targets (one query; the extension asks per page).
+    A copy noticed missing at its target is not counted as saved."""
+    if not arxiv_ids:
+        return []
+    rows = session.execute(
+        select(Paper.id, Paper.arxiv_id, Delivery.target, Delivery.state, Delivery.missing_at)
+        .outerjoin(Delivery, Delivery.paper_id == Paper.id)
+        .where(Paper.arxiv_id.in_(arxiv_ids))
+        .order_by(Paper.id, Delivery.id)
+    )
+    found: dict[int, Holding] = {}
+    for paper_id, arxiv_id, target, state, missing_at in rows:
+        holding = found.setdefault(paper_id, Holding(arxiv_id, paper_id, [], []))
+        if target is None:
+            continue
+        if state == DeliveryState.DELIVERED and missing_at is None:
+            holding.saved.append(target)
+        elif state in (DeliveryState.PENDING, DeliveryState.WAITING_FOR_SETUP):
+            holding.saving.append(target)
+    order = {arxiv_id: n for n, arxiv_id in enumerate(arxiv_ids)}
+    return sorted(found.values(), key=lambda h: order[h.arxiv_id])

@@ -146,3 +146,22 @@ def test_post_clips_normalizes_odd_ids_and_rejects_only_the_unusable_paper(clien
     with rt.db.session() as session:
         odd = session.get(Clip, answers[28]["id"])
         assert (odd.arxiv_id, odd.arxiv_version) == ("cs/0501076", 2)
+
+
+def test_library_says_which_papers_are_saved_and_where_in_one_request(client, auth, rt, home):
+    from paperdrop.server.jobs.deliver import deliver_target
+    from paperdrop.server.jobs.resolve import resolve_clips
+
+    [clip] = post(client, [{"arxiv_id": "2403.12943"}]).get_json()["clips"]
+    resolve_clips(rt, [clip["id"]])
+    deliver_target(rt, str(rt.settings.resolve_target(None)))
+    [other] = post(client, [{"arxiv_id": "2403.12943"}], target=f"bibtex:{home / 'thesis.bib'}").get_json()["clips"]
+    resolve_clips(rt, [other["id"]])  # resolved, its delivery to thesis.bib not written yet
+    asked = "2408.03906,2403.12943v2,not-an-id,arXiv:2403.12943"
+    answer = client.get(f"/api/v1/library?arxiv_ids={asked}", headers=auth)
+    assert answer.status_code == 200
+    [paper] = answer.get_json()["papers"]  # unknown and malformed ids are simply absent; duplicates once
+    assert paper["arxiv_id"] == "2403.12943"
+    assert [c["label"] for c in paper["saved"]] == ["papers.bib"]
+    assert [c["label"] for c in paper["saving"]] == ["thesis.bib"]
+    assert paper["links"]["paper"] == f"http://127.0.0.1:7077/papers/{paper['paper_id']}"  # as the caller addressed us
