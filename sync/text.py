@@ -31,3 +31,14 @@ def normalize_title(title: str) -> str:
 
 def collapse_whitespace(text: str | None) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
+
+
+# Text a paper or a request carries is plain: no C0 control characters but tab and line breaks, no DEL, no C1.
+PLAIN_TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def regex_literal(text: str) -> str:
+    """`text` as a regular expression that matches it literally, escaping only regex syntax (valid in Python and
+    in ECMA-262, which JSON Schema patterns use; `re.escape` also escapes spaces, which ECMA's u-mode refuses)."""
+    return re.sub(r"([\\^$.|?*+()\[\]{}])", r"\\\1", text)

@@ -25,7 +25,7 @@ def json_body() -> Any:
         )
     raw = request.get_data(cache=False)
     try:
-        value = json.loads(raw, parse_constant=_no_constant, parse_int=_bounded_int)
+        value = json.loads(raw, parse_constant=_no_constant, parse_int=_bounded_int, parse_float=_bounded_float)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ApiError(400, "malformed_json", f"The body is not valid JSON: {exc}.") from exc
     except RecursionError as exc:
@@ -45,6 +45,13 @@ def _bounded_int(text: str) -> int:
     if len(text.lstrip("-")) > MAX_INT_DIGITS:
         raise ValueError(f"the number {text[:20]}… has more than {MAX_INT_DIGITS} digits")
     return int(text)
+
+
+def _bounded_float(text: str) -> float:
+    number = float(text)
+    if not abs(number) < 10**MAX_INT_DIGITS:
+        raise ValueError(f"the number {text[:20]} is out of range (at most {MAX_INT_DIGITS} digits)")
+    return number
 
 
 def _depth(value: Any, level: int = 0) -> int:

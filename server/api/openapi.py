@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from paperdrop.server.api.schemas import ClipIn, ErrorOut
+from paperdrop.server.api.schemas import ClipIn, ErrorOut, link_schemas
+from paperdrop.server.services.targets import target_schema
 from paperdrop.server.store.models import MAX_ID
+
+if TYPE_CHECKING:
+    from paperdrop.server.config import Settings
 
 
 @dataclass
@@ -38,7 +42,9 @@ def operation(path: str, method: str, summary: str, **kwargs: Any):
     return register
 
 
-def build_document(version: str, prefix: str = "/api/v1") -> dict[str, Any]:
+def build_document(version: str, settings: Settings | None = None, prefix: str = "/api/v1") -> dict[str, Any]:
+    """The document. With `settings`, the rules that depend on this server's configuration are declared too
+    (the targets a caller may name: its named targets and the folders for .bib files)."""
     # Requests are described as they are validated, answers as they are serialized (aliases, computed names).
     requests = {op.body for op in OPERATIONS if op.body is not None} | {ClipIn}
     answers = {op.response for op in OPERATIONS if op.response is not None} | {ErrorOut}
@@ -47,6 +53,11 @@ def build_document(version: str, prefix: str = "/api/v1") -> dict[str, Any]:
         *((m, "serialization") for m in sorted(answers, key=lambda m: m.__name__)),
     ]
     refs, schema = models_json_schema(wanted, ref_template="#/components/schemas/{model}")
+    components = schema.get("$defs", {})
+    link_schemas(components)
+    if settings is not None:
+        target = components["ClipsIn"]["properties"]["target"]
+        target["anyOf"] = [target_schema(settings), {"type": "null"}]
     paths: dict[str, dict[str, Any]] = {}
     for op in OPERATIONS:
         # Paths are relative to `servers` (the API's prefix): a client joins the two, once.
@@ -61,7 +72,7 @@ def build_document(version: str, prefix: str = "/api/v1") -> dict[str, Any]:
         "servers": [{"url": prefix}],
         "paths": paths,
         "components": {
-            "schemas": schema.get("$defs", {}),
+            "schemas": components,
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "The token printed by `paperdrop token`."}
             },

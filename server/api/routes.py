@@ -74,7 +74,7 @@ def health() -> Response:
 @bp.get("/openapi.json")
 @operation("/openapi.json", "get", "This document")
 def openapi() -> Response:
-    return jsonify(build_document(__version__))
+    return jsonify(build_document(__version__, rt().settings))
 
 
 @bp.post("/clips")

@@ -19,8 +19,9 @@ from pydantic import (
 
 from paperdrop.server.services.outcome import OutcomeKind
 from paperdrop.server.store.models import MAX_ID, ClipState, DeliveryState
-from paperdrop.sync.ids import normalize_arxiv_id, parse_arxiv_id
+from paperdrop.sync.ids import ARXIV_ID_JSON_PATTERN, normalize_arxiv_id, parse_arxiv_id
 from paperdrop.sync.targets import KINDS
+from paperdrop.sync.text import CONTROL_CHARACTER, PLAIN_TEXT_PATTERN
 
 MAX_PAPERS_PER_POST = 500
 MAX_IDS_PER_LOOKUP = 500
@@ -34,9 +35,82 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-# Control characters other than tab and line breaks: never meaningful in what a page says, and NUL is refused
-# outright by PostgreSQL (and most tools a paper goes on to). Refused, per paper, with the field named.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters other than tab and line breaks (C0, DEL and C1): never meaningful in what a page says,
+# and NUL is refused outright by PostgreSQL (and most tools a paper goes on to). Refused, per paper, with the
+# field named; the OpenAPI document says so with PLAIN_TEXT on every string a paper carries.
+CONTROL = CONTROL_CHARACTER
+PLAIN_TEXT = PLAIN_TEXT_PATTERN
+ID_OR_BLANK = r"^\s*$|" + ARXIV_ID_JSON_PATTERN  # arxiv_id may be blank (then the url or the title counts)
+MAX_NUMBER = 10**19  # body.MAX_INT_DIGITS: larger numbers are refused as the caller's mistake
+
+
+def _json_integer(value: Any) -> Any:
+    """JSON's integers: 2 and 2.0, not "2" and not true (as JSON Schema's `integer`)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a whole number")
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError("must be a whole number")
+    return int(value)
+
+
+def link_schemas(components: dict[str, Any]) -> None:
+    """The rules that refer to other schemas, added once every schema has its place in the document: a
+    ClipsIn is any JSON papers of which at least one is a ClipIn; a ClipIn's extras are plain JSON."""
+    components["AnyJson"], components["PlainJson"] = any_json_schema(), plain_json_schema()
+    papers = components["ClipsIn"]["properties"]["papers"]
+    papers.update(items=_ref("AnyJson"), contains=_ref("ClipIn"))
+    components["ClipIn"]["properties"]["extra"]["additionalProperties"] = _ref("PlainJson")
+
+
+def any_json_schema() -> dict[str, Any]:
+    """Any JSON value with its numbers in range: what a request body may hold anywhere (api.body refuses
+    numbers of more than 19 digits before anything else looks at the body)."""
+    ref = _ref("AnyJson")
+    return {
+        "anyOf": [
+            {"type": "string"},
+            {"type": "number", "exclusiveMinimum": -MAX_NUMBER, "exclusiveMaximum": MAX_NUMBER},
+            {"type": "boolean"},
+            {"type": "null"},
+            {"type": "array", "items": ref},
+            {"type": "object", "additionalProperties": ref},
+        ]
+    }
+
+
+def plain_json_schema() -> dict[str, Any]:
+    """Any JSON value whose strings and keys are plain text, with numbers in range (what `extra` may hold)."""
+    ref = _ref("PlainJson")
+    return {
+        "anyOf": [
+            {"type": "string", "pattern": PLAIN_TEXT},
+            {"type": "number", "exclusiveMinimum": -MAX_NUMBER, "exclusiveMaximum": MAX_NUMBER},
+            {"type": "boolean"},
+            {"type": "null"},
+            {"type": "array", "items": ref},
+            {"type": "object", "propertyNames": {"pattern": PLAIN_TEXT}, "additionalProperties": ref},
+        ]
+    }
+
+
+def _clip_in_schema(schema: dict[str, Any]) -> None:
+    """What ClipIn's validators check, said in the schema: plain-text strings, the arXiv id syntax, and the
+    rule that a paper names an arXiv id, a URL naming one, or a title (the order of precedence, too)."""
+    props = schema["properties"]
+    for prop in props.values():
+        for variant in prop.get("anyOf", [prop]):
+            if variant.get("type") == "string":
+                variant["pattern"] = PLAIN_TEXT
+    props["authors"]["items"] = {"type": "string", "maxLength": 500, "pattern": PLAIN_TEXT}
+    props["extra"]["propertyNames"] = {"pattern": PLAIN_TEXT}  # its values: PlainJson, see link_schemas
+    id_text = {"type": "string", "maxLength": 64, "allOf": [{"pattern": PLAIN_TEXT}, {"pattern": ID_OR_BLANK}]}
+    props["arxiv_id"]["anyOf"] = [id_text, {"type": "null"}]
+    names_an_id = {"type": "string", "pattern": ARXIV_ID_JSON_PATTERN}
+    schema["anyOf"] = [
+        {"required": ["arxiv_id"], "properties": {"arxiv_id": names_an_id}},
+        {"required": ["url"], "properties": {"url": names_an_id}},
+        {"required": ["title"], "properties": {"title": {"type": "string", "pattern": r"\S"}}},
+    ]
 
 
 def _no_control(value: Any, where: str = "") -> Any:
@@ -56,11 +130,13 @@ def _no_control(value: Any, where: str = "") -> Any:
 class ClipIn(Strict):
     """One paper as a page or digest shows it. Give an arXiv id (or a URL naming one) or a title."""
 
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_clip_in_schema)
+
     FIX: ClassVar[str] = "Send an arXiv id (like 2403.12943), an arXiv or Hugging Face paper URL, or a title."
 
     arxiv_id: str | None = Field(None, max_length=64, examples=["2403.12943"])
-    version: int | None = Field(
-        None, ge=1, le=999, description="The arXiv version the page links to; taken from arxiv_id or url (…v2)"
+    version: Annotated[int, Field(ge=1, le=999), BeforeValidator(_json_integer)] | None = Field(
+        None, description="The arXiv version the page links to; taken from arxiv_id or url (…v2)"
     )
     title: str | None = Field(None, max_length=2000)
     url: str | None = Field(None, max_length=2048)
@@ -95,7 +171,7 @@ class ClipIn(Strict):
     def _id_or_title(self) -> ClipIn:
         parsed = parse_arxiv_id(self.arxiv_id) if self.arxiv_id else None
         if parsed is None and self.url:
-            parsed = parse_arxiv_id(_id_part_of_url(self.url))
+            parsed = parse_arxiv_id(self.url)
         if parsed is not None:
             self.arxiv_id, self.version = parsed.id, self.version or parsed.version
         if self.arxiv_id is None and not (self.title or "").strip():
@@ -103,20 +179,21 @@ class ClipIn(Strict):
         return self
 
 
-def _id_part_of_url(url: str) -> str:
-    """huggingface.co/papers/<id> and arxiv.org/{abs,pdf,html}/<id> both name an id."""
-    for marker in ("huggingface.co/papers/", "arxiv.org/abs/", "arxiv.org/pdf/", "arxiv.org/html/"):
-        if marker in url:
-            return url.split(marker, 1)[1]
-    return url
-
-
 class ClipsIn(Strict):
     """Each paper is checked on its own: an unusable one is answered as `rejected` in its place, the others are
     saved (the request fails with 422 only when no paper is usable)."""
 
-    papers: list[Any] = Field(min_length=1, max_length=MAX_PAPERS_PER_POST, json_schema_extra={"items": _ref("ClipIn")})
-    target: str | None = Field(None, max_length=1024, description="A target name or spec; default target if unset")
+    papers: list[Any] = Field(
+        min_length=1,
+        max_length=MAX_PAPERS_PER_POST,
+        description="Papers as pages show them (ClipIn); at least one must be usable",
+        # items AnyJson, contains ClipIn: see link_schemas
+    )
+    target: str | None = Field(
+        None,
+        max_length=1024,
+        description="A target name or spec (see the server's document for the places it accepts); default if unset",
+    )
 
 
 class FromRows(BaseModel):
@@ -307,7 +384,7 @@ class LibraryOut(BaseModel):
 
 
 class ResolveIn(Strict):
-    arxiv_id: str = Field(max_length=64)
+    arxiv_id: str = Field(max_length=64, pattern=None, json_schema_extra={"pattern": ARXIV_ID_JSON_PATTERN})
 
     @field_validator("arxiv_id")
     @classmethod

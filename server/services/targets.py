@@ -17,8 +17,10 @@ from paperdrop.server.store.models import CLIP_OPEN, Clip, ClipState, Delivery, 
 from paperdrop.sync.errors import InputError, PaperDropError
 from paperdrop.sync.records import TargetStatus
 from paperdrop.sync.targets import TargetSpec, parse_target_spec
+from paperdrop.sync.text import PLAIN_TEXT_PATTERN, regex_literal
 
 if TYPE_CHECKING:
+    from paperdrop.server.config import Settings
     from paperdrop.server.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,8 @@ def allowed_target(rt: Runtime, name_or_spec: str | None, caller: Caller) -> Tar
     settings = rt.settings
     named = name_or_spec is None or name_or_spec in settings.targets
     value = name_or_spec if not named else None
+    if value is not None and caller == "api":
+        _refuse_escapes(value)
     spec = (
         settings.resolve_target(name_or_spec)
         if named or caller == "cli"
@@ -58,6 +62,42 @@ def allowed_target(rt: Runtime, name_or_spec: str | None, caller: Caller) -> Tar
         fix=f"Use a file in {places}, name it as a target in paperdrop.toml, add its folder to "
         f"{settings.where('bibtex_dirs')}, or import it with {command('import', '--to')}.",
     )
+
+
+def _refuse_escapes(value: str) -> None:
+    """A BibTeX path from a web page or the API names its place plainly: no `..` step out of a folder, no
+    `~user` (another user's home); the schema says the same (target_schema)."""
+    kind, _, location = value.strip().partition(":")
+    path = location.strip()
+    if kind != "bibtex":
+        return
+    if ".." in path.split("/") or (path.startswith("~") and not (path == "~" or path.startswith("~/"))):
+        raise InputError(
+            f"{value.strip()} steps out of its folder ('..' or '~user').",
+            fix="Name the file by a path inside one of the allowed folders, e.g. bibtex:refs.bib.",
+        )
+
+
+ZOTERO_SPEC = r"^\s*zotero:\s*/*(?:[^/]*[^/\s][^/]*/)*[^/]*[^/\s][^/]*/*\s*$"
+_NO_STEP_OUT = r"(?!(?:[^/]*/)*\.\.(?:/|\s*$))"
+_BIB_FILE = r"(?:[^/]*/)*[^/]*\.[Bb][Ii][Bb]/*\s*$"
+
+
+def target_schema(settings: Settings) -> dict[str, Any]:
+    """The JSON Schema of a `target` the API accepts (what allowed_target takes from a web page): any Zotero
+    collection, a named target, or a .bib file in PAPERDROP_BIBTEX_DIRS. Built from this server's settings, for
+    its OpenAPI document; tests check it agrees with allowed_target."""
+    alternatives: list[dict[str, Any]] = [{"pattern": ZOTERO_SPEC}]
+    places = [regex_literal(os.path.realpath(Path(d).expanduser()).rstrip("/")) + "/" for d in settings.bibtex_dirs]
+    if _inside(Path.home(), settings.bibtex_dirs):
+        places.append("~/")
+    if _inside(settings.home_path, settings.bibtex_dirs):
+        places.append(r"(?=[^\s/~])")  # relative paths start in the data directory
+    if places:
+        alternatives.append({"pattern": rf"^\s*bibtex:\s*{_NO_STEP_OUT}(?:{'|'.join(places)}){_BIB_FILE}"})
+    if settings.targets:
+        alternatives.append({"enum": sorted(settings.targets)})
+    return {"type": "string", "maxLength": 1024, "allOf": [{"pattern": PLAIN_TEXT_PATTERN}, {"anyOf": alternatives}]}
 
 
 def _inside(path: Path, folders: list[str]) -> bool:

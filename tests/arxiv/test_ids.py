@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from paperdrop.sync.ids import ArxivId, normalize_arxiv_id, parse_arxiv_id, plausible
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from paperdrop.sync.ids import ARXIV_ID_JSON_PATTERN, ArxivId, normalize_arxiv_id, parse_arxiv_id, plausible
 
 
 @pytest.mark.parametrize(
@@ -71,3 +75,74 @@ def test_normalize_arxiv_id_drops_the_version():
 )
 def test_plausible_knows_which_well_formed_ids_can_exist(arxiv_id, expected):
     assert plausible(arxiv_id) is expected
+
+
+# The OpenAPI document declares ARXIV_ID_JSON_PATTERN for arxiv_id and url: it must take exactly what
+# parse_arxiv_id takes. JSON Schema validators (schemathesis and jsonschema among them) apply it with
+# re.search; the generated texts mix the pieces ids are written with, in any case, with junk and spaces.
+_PIECES = st.sampled_from(
+    [
+        "https://",
+        "http://",
+        "www.",
+        "export.",
+        "de.",
+        "arxiv.org/",
+        "abs/",
+        "pdf/",
+        "html/",
+        "format/",
+        "huggingface.co/papers/",
+        "doi.org/",
+        "dx.",
+        "doi:",
+        " ",
+        "10.48550/",
+        "arxiv.",
+        "arXiv:",
+        "ARXIV :",
+        "2403.12943",
+        "0704.0001",
+        "0703.0001",
+        "1412.1234",
+        "1412.12345",
+        "1501.00001",
+        "9912.12345",
+        "2413.12345",
+        "hep-th/9901001",
+        "CS/0501076",
+        "math.GT/0309136",
+        "math.gt/0309136",
+        "cs-/0501076",
+        "v2",
+        "V12",
+        "v",
+        ".pdf",
+        ".PDF",
+        "/",
+        "?x=1",
+        "#S2",
+        "\n",
+        "\t",
+        "\u00a0",
+        "\u3000",
+        "ſ",
+        "K",
+        "٢",
+        "é",
+        "a",
+        "-",
+        ".",
+        ":",
+    ]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_PIECES, max_size=7).map("".join) | st.text(max_size=30))
+def test_the_openapi_pattern_takes_exactly_what_the_parser_takes(text):
+    assert (re.search(ARXIV_ID_JSON_PATTERN, text) is not None) == (parse_arxiv_id(text) is not None)
+
+
+def test_the_openapi_pattern_is_plain_ecma_syntax():
+    assert "(?P<" not in ARXIV_ID_JSON_PATTERN and "(?i" not in ARXIV_ID_JSON_PATTERN
