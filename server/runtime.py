@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from paperdrop.server import __version__
 from paperdrop.server.config import Settings, config_file_path, load_settings
+from paperdrop.server.jobs.activity import Activity
 from paperdrop.server.jobs.policy import RetryPolicy
 from paperdrop.server.store.db import Database
 from paperdrop.sync.errors import ConfigurationError
@@ -51,6 +52,7 @@ class Runtime:
         self._config_checked = time.monotonic()
         self.config_problem: ConfigurationError | None = None  # a changed config file that cannot be used
         self._on_reload: list[Callable[[Settings], None]] = []
+        self.activity = Activity()  # the pause this process is in, for progress bars
         self.home.mkdir(parents=True, exist_ok=True)
         self.db = Database(self.settings.database_url)
         if migrate:
@@ -94,6 +96,7 @@ class Runtime:
             backoff_base=s.arxiv_retry_base,
             throttle_wait=s.throttle_wait,
             user_agent=USER_AGENT.format(version=__version__, delay=s.arxiv_delay),
+            sleep=self.activity.sleeper("waiting for arXiv"),
         )
 
     def sink(self, spec: TargetSpec) -> Sink:

@@ -103,6 +103,8 @@ class TargetKind:
     normalize: Callable[[str, Path], str]  # location as written -> canonical location; raises InputError
     label: Callable[[str], str]
     build: Callable[[TargetSpec, SinkContext], Sink]
+    # How a summary counts: papers written now, written again after a removal, found there already.
+    words: tuple[str, str, str] = ("saved", "saved again", "already there")
 
 
 def _zotero_location(location: str, _base: Path) -> str:
@@ -139,9 +141,21 @@ def _bibtex_sink(spec: TargetSpec, context: SinkContext) -> Sink:
 
 KINDS: dict[str, TargetKind] = {
     "zotero": TargetKind(
-        "zotero", "zotero:Reading/Robotics", _zotero_location, lambda loc: f"Zotero: {loc}", _zotero_sink
+        "zotero",
+        "zotero:Reading/Robotics",
+        _zotero_location,
+        lambda loc: f"Zotero: {loc}",
+        _zotero_sink,
+        ("saved", "saved again", "already in Zotero"),
     ),
-    "bibtex": TargetKind("bibtex", "bibtex:refs.bib", _bibtex_location, lambda loc: Path(loc).name, _bibtex_sink),
+    "bibtex": TargetKind(
+        "bibtex",
+        "bibtex:refs.bib",
+        _bibtex_location,
+        lambda loc: Path(loc).name,
+        _bibtex_sink,
+        ("written", "written again", "already in the file"),
+    ),
 }
 
 

@@ -17,7 +17,7 @@ import click
 
 from paperdrop.server import __version__
 from paperdrop.server.cli.admin import register as register_admin
-from paperdrop.server.cli.common import PaperDropGroup, make_runtime, setup_logging
+from paperdrop.server.cli.common import DEFAULT_HOST, DEFAULT_PORT, PaperDropGroup, make_runtime, setup_logging
 from paperdrop.server.cli.imports import import_command
 from paperdrop.server.cli.ports import holder
 from paperdrop.server.cli.service import service
@@ -46,8 +46,8 @@ def _raise_exit(signum, _frame):
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it local).")
-@click.option("--port", default=7077, show_default=True, type=int, help="Port to listen on.")
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on (keep it local).")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int, help="Port to listen on.")
 @click.option("--no-worker", is_flag=True, help="Serve the web app only; run `paperdrop worker` separately.")
 @click.option("--threads", default=8, show_default=True, type=int, help="Web server threads.")
 def serve(host: str, port: int, no_worker: bool, threads: int) -> None:

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from paperdrop.server.cli.common import EXIT_INCOMPLETE, echo_json, make_runtime, plural
+from paperdrop.server.cli.common import EXIT_INCOMPLETE, echo_json, make_runtime, plural, who_finishes
 from paperdrop.server.invocation import command
 from paperdrop.sync.errors import ConfigurationError, InputError
 from paperdrop.sync.ids import normalize_arxiv_id
@@ -17,13 +17,14 @@ from paperdrop.sync.ids import normalize_arxiv_id
 def status(as_json: bool) -> None:
     """Counts by state, failures with their last error, and pending work."""
     from paperdrop.server.jobs.sweep import due_clip_ids, due_targets
-    from paperdrop.server.services.library import clip_counts, delivery_counts, failures, waiting
+    from paperdrop.server.services.library import clip_counts, delivery_counts, failures, missing_copies, waiting
 
     rt = make_runtime()
     with rt.db.reading() as session:
         clips, deliveries = clip_counts(session), delivery_counts(session)
         failed_clips, failed_deliveries = failures(session)
         waits = waiting(session)
+        missing = missing_copies(session)
         due_clips, due_targets_now = len(due_clip_ids(session)), due_targets(session)
         due = {"clips": due_clips, "targets": due_targets_now}
         data = {
@@ -39,6 +40,23 @@ def status(as_json: bool) -> None:
                 for d in failed_deliveries
             ],
             "waiting": [{"id": d.id, "target": d.target, "reason": d.last_error, "fix": d.last_fix} for d in waits],
+            "missing": [
+                {
+                    "target": m.target,
+                    "count": m.count,
+                    "message": m.sentence + ".",
+                    "papers": [
+                        {
+                            "delivery_id": d.id,
+                            "arxiv_id": d.paper.arxiv_id,
+                            "title": d.paper.title,
+                            "missing_at": d.missing_at,
+                        }
+                        for d in m.deliveries
+                    ],
+                }
+                for m in missing
+            ],
         }
     if as_json:
         echo_json(data)
@@ -46,30 +64,50 @@ def status(as_json: bool) -> None:
     click.echo("clips:      " + ", ".join(f"{v} {k}" for k, v in clips.items()))
     click.echo("deliveries: " + ", ".join(f"{v} {k}" for k, v in deliveries.items()))
     due_targets_text = ", ".join(due_targets_now) or "none"
-    click.echo(f"due now:    {due_clips} clips to resolve, targets with work: {due_targets_text}")
+    click.echo(f"due now:    {plural(due_clips, 'clip')} to resolve, targets with work: {due_targets_text}")
     for item in data["failed_clips"]:
         click.echo(f"failed clip {item['id']} ({item['arxiv_id'] or item['title']}): {item['error']}")
     for item in data["failed_deliveries"]:
         click.echo(f"failed delivery {item['id']} of {item['arxiv_id']} to {item['target']}: {item['error']}")
     for item in data["waiting"]:
         click.echo(f"waiting delivery {item['id']} to {item['target']}: {item['reason']}")
+    for item in data["missing"]:
+        click.echo(f"{item['message'][:-1]}: write them again with {command('retry', '--missing')}?")
+        for paper in item["papers"]:
+            click.echo(f"    {paper['arxiv_id']}  {paper['title']}")
+        if item["count"] > len(item["papers"]):
+            click.echo(f"    … and {item['count'] - len(item['papers'])} more")
 
 
 @click.command()
-@click.option("--failed", "all_failed", is_flag=True, help="Requeue everything that failed.")
+@click.option("--failed", "all_failed", is_flag=True, help="Requeue everything that failed (and missing copies).")
+@click.option("--missing", "missing", is_flag=True, help="Write again the copies removed from their targets.")
 @click.argument("clip_ids", nargs=-1, type=int)
-def retry(all_failed: bool, clip_ids: tuple[int, ...]) -> None:
-    """Requeue failed work: every failure (--failed), or the clips CLIP_IDS and their deliveries."""
-    from paperdrop.server.services.requeue import retry_failed
+def retry(all_failed: bool, missing: bool, clip_ids: tuple[int, ...]) -> None:
+    """Requeue failed work: every failure (--failed), the copies noticed missing at their targets (--missing),
+    or the clips CLIP_IDS and their deliveries."""
+    from paperdrop.server.services.requeue import retry_failed, retry_missing
 
-    if not all_failed and not clip_ids:
-        raise click.UsageError("Name clip ids to retry, or use --failed for everything that failed.")
+    if not all_failed and not clip_ids and not missing:
+        raise click.UsageError("Name clip ids to retry, or use --failed (everything that failed) or --missing.")
     rt = make_runtime()
+    if missing and not all_failed and not clip_ids:
+        with rt.db.session() as session:
+            targets = retry_missing(session)
+        rt.queue.enqueue_deliver_many(targets)
+        names = ", ".join(targets) or "no target"
+        click.echo(f"Writing the missing copies again to {names}: {who_finishes('it')}.")
+        return
     with rt.db.session() as session:
         clips, targets = retry_failed(session, None if all_failed else list(clip_ids))
+        if missing:
+            targets = sorted(set(targets) | set(retry_missing(session)))
     rt.queue.enqueue_resolve(clips)
     rt.queue.enqueue_deliver_many(targets)
-    click.echo(f"Requeued {len(clips)} clips and the failed deliveries to {len(targets)} targets.")
+    click.echo(
+        f"Requeued {plural(len(clips), 'clip')} and the failed deliveries to {plural(len(targets), 'target')}; "
+        f"{who_finishes('the work')}."
+    )
 
 
 @click.command()

@@ -8,9 +8,11 @@ import sys
 
 import click
 
+from paperdrop.server.invocation import command
 from paperdrop.sync.errors import ConfigurationError, InputError, PaperDropError
 
 EXIT_INCOMPLETE, EXIT_INPUT, EXIT_CONFIG = 1, 2, 3
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 7077  # where `paperdrop serve` listens unless told otherwise
 
 
 class PaperDropGroup(click.Group):
@@ -49,3 +51,14 @@ def plural(count: int, word: str, words: str | None = None) -> str:
     if count == 1:
         return f"1 {word}"
     return f"{count} {words or (word[:-1] + 'ies' if word.endswith('y') else word + 's')}"
+
+
+def who_finishes(work: str) -> str:
+    """Who does `work` ("the work", "them") once this command ends: the server that answers at the default
+    address, or what the user can start."""
+    from paperdrop.server.cli.ports import paperdrop_at
+
+    url = f"http://{DEFAULT_HOST}:{DEFAULT_PORT}/"
+    if paperdrop_at(DEFAULT_HOST, DEFAULT_PORT):
+        return f"the PaperDrop running at {url} does {work}"
+    return f"no PaperDrop answers at {url}: start {command('serve')} (or {command('worker')}) to do {work}"

@@ -9,27 +9,25 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from paperdrop.server.cli.common import EXIT_INCOMPLETE, echo_json, make_runtime, setup_logging
+from paperdrop.server.cli.common import (
+    EXIT_INCOMPLETE,
+    echo_json,
+    make_runtime,
+    plural,
+    setup_logging,
+    who_finishes,
+)
+from paperdrop.server.cli.summary import Row, Summary, terminal_width
 from paperdrop.server.invocation import command
 from paperdrop.sync.errors import InputError
 from paperdrop.sync.records import ClipInput
 from paperdrop.sync.targets import TargetSpec
 
 if TYPE_CHECKING:
-    from paperdrop.server.jobs.foreground import ClipResult, Progress
+    from paperdrop.server.jobs.foreground import Progress
+    from paperdrop.server.runtime import Runtime
+    from paperdrop.server.services.save import SaveResult
     from paperdrop.sync.digest import SourceReport
-
-OUTCOME_WORDS = {
-    "saving": "not finished",
-    "retrying": "not finished",
-    "saved": "saved",
-    "already_there": "already there",
-    "needs_review": "needs review",
-    "needs_setup": "needs setup",
-    "failed": "failed",
-    "dismissed": "dismissed",
-    "rejected": "rejected",
-}
 
 
 @dataclass
@@ -104,7 +102,12 @@ def _dedupe(clips: list[ClipInput]) -> list[ClipInput]:
 )
 @click.option("--wait", is_flag=True, help="Do the work now, with a progress bar, until every paper is settled.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@click.option("--timeout", type=float, default=None, help="With --wait: give up waiting after this many seconds.")
+@click.option(
+    "--timeout",
+    type=float,
+    default=None,
+    help="With --wait: stop waiting after this many seconds (the papers stay stored; a running server goes on).",
+)
 def import_command(
     sources: tuple[str, ...], target: str | None, wait: bool, as_json: bool, timeout: float | None
 ) -> None:
@@ -130,70 +133,125 @@ def import_command(
     if not as_json:
         for remark in found.remarks():  # nothing in a source is dropped without a word
             click.echo(remark)
-    clip_ids = save_clips(rt, list(found.clips), target, caller="cli").clip_ids
+    saved = save_clips(rt, list(found.clips), target, caller="cli")
+    positions, rejected = _positions(saved, found.clips)
     if not wait:
-        _report_stored(clip_ids, spec, as_json, found)
+        _report_stored(saved.clip_ids, positions, spec, as_json, found)
         return
-    progress = _run_with_bar(rt, clip_ids, timeout)
-    _report(progress, spec, as_json, found)
-    if not all(r.done for r in progress.results):
+    progress = _run_with_bar(rt, saved.clip_ids, spec, timeout, quiet=as_json)
+    summary = Summary.of(spec, progress.results, positions, rejected)
+    _report(summary, progress, as_json, found, timeout)
+    if not summary.done:
         sys.exit(EXIT_INCOMPLETE)
 
 
-def _run_with_bar(rt, clip_ids: list[int], timeout: float | None = None):
+def _positions(saved: SaveResult, clips: list[ClipInput]) -> tuple[dict[int, list[int]], list[Row]]:
+    """Each stored clip's places in the input (from 1), and rows for the papers that were not stored."""
+    from paperdrop.server.services.save import SavedClip
+
+    positions: dict[int, list[int]] = {}
+    rejected = []
+    for place, (answer, clip) in enumerate(zip(saved.answers, clips, strict=True), start=1):
+        if isinstance(answer, SavedClip):
+            positions.setdefault(answer.id, []).append(place)
+        else:
+            rejected.append(Row([place], None, clip.arxiv_id, clip.title or clip.url, answer))
+    return positions, rejected
+
+
+def _run_with_bar(rt: Runtime, clip_ids: list[int], spec: TargetSpec, timeout: float | None, quiet: bool):
+    """The work, with a bar that moves per paper looked up and per paper delivered (2 steps a paper) and
+    says what it waits for; the first time every open paper waits for a retry, one line says what that means."""
     from paperdrop.server.jobs.foreground import run_until_settled
 
-    with click.progressbar(length=len(clip_ids), label="Importing", file=sys.stderr, show_pos=True) as bar:
+    told = False
 
-        def update(progress) -> None:
-            bar.update(progress.settled - bar.pos)
+    def status(progress: Progress | None) -> str:
+        if progress is None:
+            return ""
+        reason = progress.waiting_for()
+        if reason:
+            return f"waiting: {reason}"
+        if any(not (r.looked_up or r.settled) for r in progress.results):
+            return "looking up on arXiv"
+        return f"saving to {spec.label}" if not progress.done else ""
+
+    with click.progressbar(
+        length=2 * len(clip_ids),
+        label="Importing",
+        file=sys.stderr,
+        show_pos=True,
+        item_show_func=status,
+        hidden=quiet,
+    ) as bar:
+
+        def update(progress: Progress) -> None:
+            nonlocal told
+            bar.update(progress.steps - bar.pos, progress)
+            if not told and _all_retrying(progress):
+                told = True
+                click.echo("\n" + _retry_notice(progress, timeout), err=True)
 
         return run_until_settled(rt, clip_ids, on_progress=update, timeout=timeout)
 
 
-def _report_stored(clip_ids: list[int], spec, as_json: bool, found: Sources) -> None:
-    if as_json:
-        echo_json({"stored": clip_ids, "target": str(spec), "not_used": found.notes, "mentioned": found.mentioned})
-    else:
-        click.echo(
-            f"Stored {len(clip_ids)} papers for {spec}; a running {command('serve')} or {command('worker')} "
-            f"resolves and delivers them ({command('status')} shows progress; --wait does the work here)."
-        )
+def _all_retrying(progress: Progress) -> bool:
+    open_results = [r for r in progress.results if not r.settled]
+    return bool(open_results) and all(r.outcome.kind == "retrying" for r in open_results)
 
 
-def _report(progress: Progress, spec: TargetSpec, as_json: bool, found: Sources) -> None:
-    results = progress.results
+def _retry_notice(progress: Progress, timeout: float | None) -> str:
+    problem = next(r.outcome.message for r in progress.results if r.outcome.kind == "retrying")
+    until = f"for up to {timeout:g} s (--timeout)" if timeout else "until every paper is settled (Ctrl-C stops waiting)"
+    return f"{problem} This run keeps trying {until}. The papers stay stored either way; later, {who_finishes('that')}."
+
+
+def _report_stored(
+    clip_ids: list[int], positions: dict[int, list[int]], spec: TargetSpec, as_json: bool, found: Sources
+) -> None:
     if as_json:
         echo_json(
             {
+                "stored": clip_ids,
+                "clips": [{"position": positions[i][0], "positions": positions[i], "clip_id": i} for i in clip_ids],
                 "target": str(spec),
-                "results": [_result_json(r) for r in results],
                 "not_used": found.notes,
                 "mentioned": found.mentioned,
             }
         )
         return
-    width = max([len(r.arxiv_id or "-") for r in results] + [8])
-    click.echo(f"{'clip':>6}  {'arxiv id':<{width}}  {'result':<17}  title / detail")
-    for r in results:
-        title = (r.title or "")[:60]
-        kind = r.outcome.kind
-        detail = "" if r.done else f"  [{r.outcome.message}{' ' + r.outcome.fix if r.outcome.fix else ''}]"
-        click.echo(f"{r.clip_id:>6}  {(r.arxiv_id or '-'):<{width}}  {OUTCOME_WORDS[kind]:<17}  {title}{detail}")
-    counts: dict[str, int] = {}
-    for r in results:
-        counts[r.outcome.kind] = counts.get(r.outcome.kind, 0) + 1
-    summary = ", ".join(f"{n} {OUTCOME_WORDS[k]}" for k, n in sorted(counts.items()))
-    click.echo(f"{len(results)} papers to {spec}: {summary}")
-    if counts.get("needs_review"):
-        click.echo(f"Settle papers that need review with {command('resolve', 'CLIP', 'ARXIV_ID')} or in the dashboard.")
+    click.echo(
+        f"Stored {plural(len(clip_ids), 'paper')} for {spec.label}; {who_finishes('the work')} "
+        f"({command('status')} shows progress; --wait does it here)."
+    )
 
 
-def _result_json(result: ClipResult) -> dict[str, object]:
-    return {
-        "clip_id": result.clip_id,
-        "arxiv_id": result.arxiv_id,
-        "title": result.title,
-        "target": result.target,
-        "outcome": result.outcome.to_json(),
-    }
+def _report(summary: Summary, progress: Progress, as_json: bool, found: Sources, timeout: float | None) -> None:
+    if as_json:
+        echo_json({**summary.to_json(), "not_used": found.notes, "mentioned": found.mentioned})
+        return
+    for line in summary.table(terminal_width()):
+        click.echo(line)
+    click.echo(summary.count_line())
+    counts = summary.counts()
+    review = counts.get("needs_review", 0)
+    if review:
+        click.echo(
+            f"Choose the paper for {plural(review, 'entry', 'entries')} that {'needs' if review == 1 else 'need'} "
+            f"review on the dashboard's review page, or with {command('resolve', 'CLIP', 'ARXIV_ID')}."
+        )
+    if counts.get("needs_setup"):
+        click.echo(
+            f"{command('targets')} shows what to fix; the papers waiting for it are saved as soon as it is fixed."
+        )
+    if counts.get("failed"):
+        click.echo(f"Fix what each failed row says, then {command('retry', '--failed')} tries them again.")
+    unfinished = counts.get("saving", 0) + counts.get("retrying", 0)
+    if unfinished:
+        why = progress.waiting_for()
+        click.echo(
+            f"{plural(unfinished, 'paper')} not finished"
+            + (f" after {timeout:g} s" if timeout else "")
+            + (f" ({why})" if why else "")
+            + f". They stay stored; {who_finishes('the rest')}, or run this import again with --wait."
+        )

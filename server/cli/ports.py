@@ -10,17 +10,19 @@ from pathlib import Path
 
 def holder(host: str, port: int) -> str | None:
     """A few words naming what listens on host:port, when that can be found out; None otherwise."""
-    return _paperdrop(host, port) or _process(port)
+    version = paperdrop_at(host, port)
+    return f"another PaperDrop ({version}) is already running there" if version else _process(port)
 
 
-def _paperdrop(host: str, port: int) -> str | None:
+def paperdrop_at(host: str, port: int) -> str | None:
+    """The version of the PaperDrop answering on host:port; None when none answers."""
     try:
         with urllib.request.urlopen(f"http://{host}:{port}/api/v1/health", timeout=1) as response:
             health = json.loads(response.read())
     except (OSError, ValueError):
         return None
     if isinstance(health, dict) and health.get("app") == "paperdrop":
-        return f"another PaperDrop ({health.get('version', '?')}) is already running there"
+        return str(health.get("version", "?"))
     return None
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from paperdrop.server.cli.common import make_runtime
+from paperdrop.server.cli.common import DEFAULT_HOST, DEFAULT_PORT, make_runtime
 from paperdrop.server.invocation import program
 from paperdrop.sync.errors import ConfigurationError
 
@@ -99,7 +99,7 @@ def service() -> None:
 
 
 @service.command("install")
-@click.option("--port", default=7077, show_default=True, type=int)
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
 @click.option("--no-start", is_flag=True, help="Write the unit or agent, but do not enable and start it.")
 def install(port: int, no_start: bool) -> None:
     """Write the unit (or agent) and start it now and at every login."""
@@ -130,7 +130,7 @@ def install(port: int, no_start: bool) -> None:
         click.echo("Could not start it here: " + "; ".join(problems), err=True)
         click.echo("Start it with: " + " && ".join(" ".join(c) for c in start), err=True)
         sys.exit(1)
-    click.echo(f"PaperDrop now starts at login and runs at http://127.0.0.1:{port}/")
+    click.echo(f"PaperDrop now starts at login and runs at http://{DEFAULT_HOST}:{port}/")
 
 
 @service.command("uninstall")
@@ -149,7 +149,7 @@ def uninstall() -> None:
 
 
 @service.command("show")
-@click.option("--port", default=7077, show_default=True, type=int)
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
 def show(port: int) -> None:
     """Print the unit (or agent) `install` would write."""
     argv, env = serve_argv(port), service_environment()

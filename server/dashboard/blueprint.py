@@ -12,7 +12,7 @@ from paperdrop.server.dashboard.csrf import check_csrf, csrf_token
 from paperdrop.server.errors import error_response
 from paperdrop.server.invocation import command
 from paperdrop.server.runtime import Runtime
-from paperdrop.server.services.library import clip_counts
+from paperdrop.server.services.library import MissingCopies, clip_counts, missing_copies
 from paperdrop.server.store.models import ClipState
 
 bp = Blueprint("dashboard", __name__)
@@ -72,7 +72,12 @@ def _globals(state) -> None:
 
 @bp.app_context_processor
 def _template_globals():
-    return {"review_count": _review_count, "failed_count": _failed_count, "paperdrop_command": command}
+    return {
+        "review_count": _review_count,
+        "failed_count": _failed_count,
+        "missing_copies": _missing_copies,
+        "paperdrop_command": command,
+    }
 
 
 def _review_count() -> int:
@@ -83,6 +88,11 @@ def _review_count() -> int:
 def _failed_count() -> int:
     with rt().db.reading() as session:
         return clip_counts(session)[ClipState.FAILED]
+
+
+def _missing_copies() -> list[MissingCopies]:
+    with rt().db.reading() as session:
+        return missing_copies(session, shown=0)
 
 
 @bp.errorhandler(HTTPException)

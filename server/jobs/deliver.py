@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from paperdrop.server.services.outcome import target_label
 from paperdrop.server.store import leases, lifecycle
 from paperdrop.server.store.models import Clip, Delivery, DeliveryState
 from paperdrop.server.store.papers import to_record
@@ -100,6 +101,7 @@ class _Batch:
         with self.rt.db.session() as session:  # keep the rows while waiting
             leases.renew(session, Delivery, self.ids, self.owner, self.rt.settings.lease_seconds + seconds)
         log.info("%s asked to wait %.1f s; waiting", self.target, seconds)
+        self.rt.activity.waiting(f"{target_label(self.target)} asked for a pause", seconds)
         time.sleep(seconds)
         self.report.waited += seconds
         return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy import Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from paperdrop.server.store.models import Clip, ClipState, Delivery, DeliveryState, Paper
@@ -89,6 +89,47 @@ def waiting(session: Session, limit: int = 50) -> list[Delivery]:
             select(Delivery).where(Delivery.state == DeliveryState.WAITING_FOR_SETUP).order_by(Delivery.id).limit(limit)
         )
     )
+
+
+@dataclass(frozen=True)
+class MissingCopies:
+    """Copies PaperDrop wrote to `target` that are no longer there (deleted from the .bib, from Zotero)."""
+
+    target: str
+    count: int
+    deliveries: list[Delivery]  # the first few, newest noticed first, with their papers
+
+    @property
+    def sentence(self) -> str:
+        """ "12 papers saved to refs.bib are no longer in it"."""
+        from paperdrop.server.services.outcome import target_label
+
+        papers = "1 paper saved" if self.count == 1 else f"{self.count} papers saved"
+        verb = "is" if self.count == 1 else "are"
+        return f"{papers} to {target_label(self.target)} {verb} no longer in it"
+
+
+def missing_copies(session: Session, shown: int = 10) -> list[MissingCopies]:
+    """Per target, the copies noticed missing (docs/design.md "Missing copies"): shown, never written back
+    unasked; `requeue.retry_missing` writes them again."""
+    missing = and_(Delivery.state == DeliveryState.DELIVERED, Delivery.missing_at.isnot(None))
+    counts = session.execute(
+        select(Delivery.target, func.count()).where(missing).group_by(Delivery.target).order_by(Delivery.target)
+    ).all()
+    found = []
+    for target, count in counts:
+        if not shown:
+            found.append(MissingCopies(target, count, []))
+            continue
+        first = session.scalars(
+            select(Delivery)
+            .options(selectinload(Delivery.paper))
+            .where(missing, Delivery.target == target)
+            .order_by(Delivery.missing_at.desc(), Delivery.id)
+            .limit(shown)
+        )
+        found.append(MissingCopies(target, count, list(first)))
+    return found
 
 
 def paper_sources(session: Session, paper_ids: list[int]) -> dict[int, list[tuple[str | None, str | None]]]:

@@ -55,3 +55,13 @@ def retry_failed(session: Session, clip_ids: list[int] | None = None) -> tuple[l
         if _retry(delivery, recheck=True):
             targets.add(delivery.target)
     return reopened, sorted(targets)
+
+
+def retry_missing(session: Session, target: str | None = None) -> list[str]:
+    """Write back the copies noticed missing (at `target`, or everywhere): each is checked at its target and
+    written again if it is still gone. Returns the targets with work."""
+    stmt = select(Delivery).where(Delivery.missing_at.isnot(None), free_condition(Delivery))
+    if target is not None:
+        stmt = stmt.where(Delivery.target == target)
+    targets = {d.target for d in session.scalars(stmt) if lifecycle.delivery_recheck(d)}
+    return sorted(targets)

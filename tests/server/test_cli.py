@@ -37,7 +37,7 @@ def test_help_explains_every_command(cli):
 def test_import_ids_wait_delivers_and_exits_zero(cli, home):
     result = cli("import", "2403.12943", "https://arxiv.org/abs/2408.03906v1", "--wait")
     assert result.exit_code == 0, result.output
-    assert "2 papers to bibtex:" in result.output and "2 saved" in result.output
+    assert "2 papers to papers.bib: 2 written" in result.output
     bib = (home / "papers.bib").read_text()
     assert "eprint = {2403.12943}" in bib and "eprint = {2408.03906}" in bib
 
@@ -77,7 +77,7 @@ def test_status_lists_failures_with_their_error(cli):
 
 def test_retry_requeues_failed_clips(cli):
     cli("import", "2401.99999", "--wait")
-    assert "Requeued 1 clips" in cli("retry", "--failed").output
+    assert "Requeued 1 clip and the failed deliveries to 0 targets;" in cli("retry", "--failed").output
     assert json.loads(cli("status", "--json").stdout)["clips"]["received"] == 1
     assert cli("retry").exit_code == 2  # neither ids nor --failed
 
@@ -162,7 +162,7 @@ def test_import_sample_digest_in_a_real_process(home, fake_arxiv, tmp_path):
         home, "import", str(SAMPLE), "--to", f"bibtex:{out}", "--wait", env={"PAPERDROP_ARXIV_API_URL": fake_arxiv.url}
     )
     assert result.returncode == 0, result.stderr.decode()
-    assert b"30 papers to bibtex:" in result.stdout and b"30 saved" in result.stdout
+    assert b"30 papers to out.bib: 30 written" in result.stdout
     assert out.read_text().count("@misc{") == 30
     assert len(fake_arxiv.requests) <= 5
 
@@ -178,7 +178,7 @@ def test_import_sample_digest_through_injected_faults_gives_the_same_result(home
         )
         faults = [r for r in fake.requests if r.fault]
     assert result.returncode == 0, result.stderr.decode()
-    assert b"30 saved" in result.stdout
+    assert b"30 papers to out.bib: 30 written" in result.stdout
     assert out.read_text().count("@misc{") == 30
     assert faults  # the run really went through failures
 
