@@ -147,8 +147,11 @@ class Settings:
     def where(self, name: str) -> str:
         """Where the user changes a setting, in words: the variable, or the key in the config file it came from."""
         setting = SETTINGS_BY_NAME[name]
-        if self.origins.get(name) == "file" and self.source:
+        origin = self.origins.get(name, "default")
+        if origin == "file" and self.source:
             return f"{name} in {self.source}"
+        if origin == "default":  # not set yet: the config file (the README's way) or the variable
+            return f"{name} in {self.source or self.home_path / CONFIG_FILE} (or {setting.env})"
         return setting.env
 
     def resolve_target(self, name_or_spec: str | None) -> TargetSpec:

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 USER_AGENT = "PaperDrop/{version} (+https://github.com/paperdrop/paperdrop; one request per {delay:g} s)"
 
 
+ZOTERO_SETTINGS = ("zotero_api_key", "zotero_library_id", "zotero_library_type", "zotero_api_url", "zotero_pdf")
 CONFIG_CHECK_SECONDS = 2.0  # how often a running process looks whether paperdrop.toml changed
 
 
@@ -145,6 +146,7 @@ class Runtime:
             library_type=s.zotero_library_type,
             api_key=s.zotero_api_key,
             api_url=s.zotero_api_url,
+            where={name: s.where(name) for name in ZOTERO_SETTINGS},
         )
         options = ZoteroOptions(
             pdf=s.zotero_pdf,  # type: ignore[arg-type]  # checked when the settings were loaded

@@ -24,7 +24,7 @@ def _user_problem(config: ZoteroConfig, info: dict[str, Any], grant: dict[str, A
     if owner != str(config.library_id):
         return ConfigurationError(
             f"The Zotero API key belongs to user {owner}, but the configured library id is {config.library_id}.",
-            fix=f"Set PAPERDROP_ZOTERO_LIBRARY_ID to {owner} (your userID at {KEYS_PAGE}) or use a key of "
+            fix=f"Set {config.setting('zotero_library_id')} to {owner} (your userID at {KEYS_PAGE}) or use a key of "
             f"user {config.library_id}.",
         )
     if not grant.get("library"):
@@ -44,7 +44,7 @@ def _group_problem(config: ZoteroConfig, grant: dict[str, Any] | None) -> Config
     if not grant or not grant.get("library"):
         return ConfigurationError(
             f"The Zotero API key has no access to group {config.library_id}.",
-            fix=f"Check PAPERDROP_ZOTERO_LIBRARY_ID (the number in the group's URL) and give the key access "
+            fix=f"Check {config.setting('zotero_library_id')} (the number in the group's URL) and give the key access "
             f"to that group at {KEYS_PAGE}.",
         )
     if not grant.get("write"):

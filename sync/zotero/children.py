@@ -34,7 +34,7 @@ REMARKS = {
     ),
     "no_file_access": (
         "The Zotero API key may not upload files, so the PDF is linked to arXiv instead of stored in your "
-        f"library. Allow file access for the key at {KEYS_PAGE}, or set PAPERDROP_ZOTERO_PDF=linked."
+        f"library. Allow file access for the key at {KEYS_PAGE}, or set {{pdf_setting}} to linked."
     ),
     "no_pdf": "arXiv has no PDF for this version yet, so the item links to arXiv's PDF instead of storing it.",
 }
@@ -63,10 +63,13 @@ class ChildWriter:
         if self._options.pdf != "stored":
             return None
         if not self.files_allowed:
-            return REMARKS["no_file_access"]
+            return self._remark("no_file_access")
         if self._state.storage_full_until() > self._clock():
-            return REMARKS["storage_full"]
+            return self._remark("storage_full")
         return None
+
+    def _remark(self, kind: str) -> str:
+        return REMARKS[kind].replace("{pdf_setting}", self._client.config.setting("zotero_pdf"))
 
     def write(self, jobs: list[Job], progress: Progress) -> None:
         """Children of all `jobs` in writes of 50 objects (a paper's children may span two); each paper is
@@ -138,7 +141,7 @@ class ChildWriter:
             self._state.set_storage_full_until(self._clock() + STORAGE_FULL_RETRY)
         else:
             self.files_allowed = False
-        job.remark = REMARKS[result]
+        job.remark = self._remark(result)
         self._link_instead(job, key, version)
 
     def _link_instead(self, job: Job, stored_key: str, version: int | None) -> None:

@@ -251,12 +251,13 @@ def translate_error(exc: Exception, doing: str, config: ZoteroConfig) -> Excepti
     if isinstance(exc, ze.UserNotAuthorisedError):
         return ConfigurationError(
             f"Zotero refused the API key while {doing}: it is invalid or cannot write to {config.label}.",
-            fix=f"Create a key with write access to this library at {KEYS_PAGE} and set PAPERDROP_ZOTERO_API_KEY.",
+            fix=f"Create a key with write access to this library at {KEYS_PAGE} and set "
+            f"{config.setting('zotero_api_key')}.",
         )
     if isinstance(exc, ze.ResourceNotFoundError):
         return ConfigurationError(
             f"Zotero does not know {config.label} (HTTP 404 while {doing}).",
-            fix="Check PAPERDROP_ZOTERO_LIBRARY_ID and PAPERDROP_ZOTERO_LIBRARY_TYPE.",
+            fix=f"Check {config.setting('zotero_library_id')} and {config.setting('zotero_library_type')}.",
         )
     if isinstance(exc, httpx2.TimeoutException):
         return TransientError(f"Zotero did not answer in time while {doing}.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -19,30 +20,37 @@ class ZoteroConfig:
     library_type: str = "user"
     api_key: str | None = field(default=None, repr=False)  # a secret: never shown in repr or messages
     api_url: str = DEFAULT_API_URL
+    # Where the user changes each setting, in words ("zotero_api_key in ~/.local/share/paperdrop/paperdrop.toml"),
+    # for fix texts; a setting not named here is PAPERDROP_<NAME>.
+    where: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def label(self) -> str:
         return f"Zotero {self.library_type} library {self.library_id}"
+
+    def setting(self, name: str) -> str:
+        """How a fix text names setting `name` (zotero_api_key, zotero_library_id, …)."""
+        return self.where.get(name) or f"PAPERDROP_{name.upper()}"
 
     def validate(self) -> None:
         """Raise `ConfigurationError` naming the missing or malformed setting."""
         if self.library_type not in ("user", "group"):
             raise ConfigurationError(
                 f"Zotero library type {self.library_type!r} is not 'user' or 'group'.",
-                fix="Set PAPERDROP_ZOTERO_LIBRARY_TYPE to user or group.",
+                fix=f"Set {self.setting('zotero_library_type')} to user or group.",
             )
         if not self.library_id or not str(self.library_id).isdigit():
             raise ConfigurationError(
                 "No Zotero library id is configured."
                 if not self.library_id
                 else f"Zotero library id {self.library_id!r} is not a number.",
-                fix=f"Set PAPERDROP_ZOTERO_LIBRARY_ID to your userID from {KEYS_PAGE} "
+                fix=f"Set {self.setting('zotero_library_id')} to your userID from {KEYS_PAGE} "
                 "(or the group's number from its URL).",
             )
         if not self.api_key:
             raise ConfigurationError(
                 "No Zotero API key is configured.",
-                fix=f"Create a key with write access at {KEYS_PAGE} and set PAPERDROP_ZOTERO_API_KEY.",
+                fix=f"Create a key with write access at {KEYS_PAGE} and set {self.setting('zotero_api_key')}.",
             )
 
 

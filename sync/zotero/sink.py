@@ -316,7 +316,11 @@ class ZoteroSink:
                 if reachable
                 else f"Zotero could not be reached: {exc.message}"
             )
-            fix = None if reachable else "Check the network and PAPERDROP_ZOTERO_API_URL; deliveries wait."
+            fix = (
+                None
+                if reachable
+                else f"Check the network and {self.config.setting('zotero_api_url')}; deliveries wait."
+            )
             return TargetStatus(str(self.spec), "zotero", reachable, message, fix=fix), None, False
         if problem is None:
             user_files = ((info.get("access") or {}).get("user") or {}).get("files")

@@ -108,3 +108,30 @@ def test_messages_name_the_command_that_works_here(monkeypatch, tmp_path):
     invocation.program.cache_clear()
     assert invocation.command("token") == "paperdrop token"  # installed with pipx / uv tool: on the PATH
     invocation.program.cache_clear()
+
+
+def test_zotero_fixes_name_the_setting_where_the_user_set_it(tmp_path):
+    """A key set in paperdrop.toml is fixed there, one set in the environment there, an unset one in the file
+    the README recommends (or the variable)."""
+    from tests.fakes.zotero import FakeZotero
+
+    home = tmp_path / "home"
+    home.mkdir()
+    config = home / "paperdrop.toml"
+    with FakeZotero() as zotero:
+        zotero.add_key("GOODKEY", user_id=123, write=True)
+        env = {"PAPERDROP_ZOTERO_API_URL": zotero.url, "PAPERDROP_ZOTERO_LIBRARY_ID": "123"}
+
+        def fix_of(**extra: str) -> str:
+            result = run_cli(home, "targets", "--json", env={**env, **extra})
+            (status,) = [t for t in json.loads(result.stdout)["targets"] if t["spec"].startswith("zotero:")]
+            assert status["reachable"] is False
+            return status["fix"]
+
+        config.write_text('default_target = "zotero:Reading"\n')
+        assert f"set zotero_api_key in {config} (or PAPERDROP_ZOTERO_API_KEY)" in fix_of()
+
+        config.write_text('default_target = "zotero:Reading"\nzotero_api_key = "WRONGKEY"\n')
+        assert fix_of().endswith(f"set zotero_api_key in {config}.")
+
+        assert fix_of(PAPERDROP_ZOTERO_API_KEY="WRONGKEY").endswith("set PAPERDROP_ZOTERO_API_KEY.")

@@ -85,7 +85,10 @@ def test_sink_deliver_links_the_pdf_when_the_key_may_not_upload_files(fake, make
     sink = make_sink()
     [request] = make_requests(sink, [make_paper(1)])
     [outcome] = sink.deliver([request])
-    assert outcome.status == "delivered" and outcome.remark == REMARKS["no_file_access"]
+    assert outcome.status == "delivered" and outcome.remark == REMARKS["no_file_access"].replace(
+        "{pdf_setting}", "PAPERDROP_ZOTERO_PDF"
+    )
+    assert outcome.remark.endswith("or set PAPERDROP_ZOTERO_PDF to linked.")
     assert [a["linkMode"] for a in _attachments(fake, request.remote_key)] == ["linked_url"]
     assert fake.requests("POST", "/file") == []  # known from the key check: nothing created to be deleted
 
