@@ -14,9 +14,18 @@ from paperdrop.sync.errors import ConfigurationError, InputError
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, details: list[Any] | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: list[Any] | None = None,
+        *,
+        retry_after: float | None = None,
+    ):
         super().__init__(message)
         self.status, self.code, self.message, self.details = status, code, message, details or []
+        self.retry_after = retry_after
 
 
 def error_response(status: int, code: str, message: str, details: list[Any] | None = None):
@@ -50,7 +59,10 @@ def is_api_request() -> bool:
 def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
-        return error_response(exc.status, exc.code, exc.message, exc.details)
+        response = error_response(exc.status, exc.code, exc.message, exc.details)
+        if exc.retry_after is not None:
+            response.headers["Retry-After"] = str(max(1, round(exc.retry_after)))
+        return response
 
     @app.errorhandler(ValidationError)
     def _validation(exc: ValidationError):

@@ -36,11 +36,11 @@ from paperdrop.server.services.export import export_bibtex
 from paperdrop.server.services.library import PaperQuery, clips_with_delivery, holdings, list_papers
 from paperdrop.server.services.outcome import Links, target_label
 from paperdrop.server.services.requeue import retry_paper
-from paperdrop.server.services.review import ClipNotFound, choose_paper
+from paperdrop.server.services.review import ClipNotFound, UnknownPaper, choose_paper
 from paperdrop.server.services.save import Rejection, save_clips
 from paperdrop.server.services.targets import list_targets
 from paperdrop.server.store.models import Paper
-from paperdrop.sync.errors import InputError
+from paperdrop.sync.errors import InputError, TransientError
 from paperdrop.sync.records import ClipInput
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -142,10 +142,16 @@ def _clip_answer(clip_id: int) -> dict[str, Any]:
 )
 def resolve_clip(clip_id: int) -> tuple[Response, int]:
     body = ResolveIn.model_validate(json_body())
-    try:
-        choose_paper(rt(), clip_id, body.arxiv_id)
+    try:  # the id is looked up first: a typo is refused here, not found failed later
+        choose_paper(rt(), clip_id, body.arxiv_id, check=True)
     except ClipNotFound as exc:
         raise ApiError(404, "not_found", str(exc)) from exc
+    except UnknownPaper as exc:
+        raise ApiError(422, "unknown_paper", str(exc), [UnknownPaper.FIX]) from exc
+    except TransientError as exc:
+        raise ApiError(
+            503, "arxiv_unavailable", f"arXiv cannot check the id right now: {exc.message}", [], retry_after=30
+        ) from exc
     return jsonify(_clip_answer(clip_id)), 202
 
 

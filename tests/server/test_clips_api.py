@@ -165,3 +165,44 @@ def test_library_says_which_papers_are_saved_and_where_in_one_request(client, au
     assert [c["label"] for c in paper["saved"]] == ["papers.bib"]
     assert [c["label"] for c in paper["saving"]] == ["thesis.bib"]
     assert paper["links"]["paper"] == f"http://127.0.0.1:7077/papers/{paper['paper_id']}"  # as the caller addressed us
+
+
+def resolve(client, clip_id, arxiv_id):
+    return client.post(
+        f"/api/v1/clips/{clip_id}/resolve", json={"arxiv_id": arxiv_id}, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+
+
+def test_resolve_checks_the_chosen_id_on_arxiv_first(client, rt):
+    clip_id = post(client, [{"title": "A Theory of Teacup Gravity"}]).get_json()["clips"][0]["id"]
+
+    unknown = resolve(client, clip_id, "2401.99999")
+    chosen = resolve(client, clip_id, "2408.03906")
+
+    assert unknown.status_code == 422
+    error = unknown.get_json()["error"]
+    assert error["code"] == "unknown_paper" and error["message"] == "arXiv has no paper 2401.99999."
+    assert "typo" in error["details"][0]
+    assert chosen.status_code == 202 and chosen.get_json()["arxiv_id"] == "2408.03906"
+    with rt.db.session() as session:
+        assert session.get(Clip, clip_id).arxiv_id == "2408.03906"
+
+
+def test_resolve_with_arxiv_unreachable_is_503_and_changes_nothing(home, auth):
+    from paperdrop.server.app import create_app
+    from paperdrop.server.runtime import Runtime
+    from tests.conftest import make_settings
+
+    runtime = Runtime(make_settings(home))  # arXiv at 127.0.0.1:9: nothing answers
+    try:
+        client = create_app(runtime=runtime).test_client()
+        clip_id = post(client, [{"title": "A Theory of Teacup Gravity"}]).get_json()["clips"][0]["id"]
+
+        response = resolve(client, clip_id, "2408.03906")
+
+        assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+        assert response.get_json()["error"]["code"] == "arxiv_unavailable"
+        with runtime.db.session() as session:
+            assert session.get(Clip, clip_id).arxiv_id is None
+    finally:
+        runtime.close()
