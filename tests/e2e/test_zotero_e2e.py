@@ -74,7 +74,7 @@ def test_import_120_ids_through_faults_and_a_killed_worker_lands_exactly_once(tm
     home = tmp_path / "home"
     with (
         FakeArxiv(corpus=load_corpus(), fault_rate=0.15, seed=7) as arxiv,
-        FakeZotero(stall_seconds=0.8, latency=0.25) as zotero,
+        FakeZotero(stall_seconds=0.8, latency=0.1) as zotero,
     ):  # slow enough to crash in the middle
         zotero.add_key(API_KEY, user_id=USER_ID, write=True)
         zotero.set_fault_rate(0.15, seed=11)
@@ -88,7 +88,7 @@ def test_import_120_ids_through_faults_and_a_killed_worker_lands_exactly_once(tm
             worker.wait(timeout=10)
             assert len(zotero.items_in_collection(COLLECTION)) < 120
             worker = _worker(home, env)
-            # delivered = the item, its notes and its stored PDF (three file requests each, 0.25 s apiece here)
+            # delivered = the item, its notes and its stored PDF (three file requests each, 0.1 s apiece here)
             _wait_for(lambda: len(zotero.library().files) >= 120, 480, "all 120 delivered with their PDFs")
             _wait_for(lambda: b"120 delivered" in run_cli(home, "status", env=env).stdout, 60, "status settled")
         finally:
