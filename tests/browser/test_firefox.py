@@ -167,7 +167,7 @@ def test_firefox_puts_a_save_button_on_every_paper_of_a_hugging_face_daily_page(
     initial, papers = firefox_run["daily"]["initial"], firefox_run["papers"]["daily"]
     assert [w["id"] for w in initial] == ids(papers)
     assert all(w["inCard"] for w in initial)  # next to its card, not in the floating box
-    assert {w["state"] for w in initial} == {"idle"}
+    assert not {w["state"] for w in initial} & {"saved", "present", "queued"}  # nothing of this page saved yet
     assert all(w["text"] for w in initial)
 
 
@@ -175,7 +175,7 @@ def test_firefox_click_saves_through_the_server(firefox_run):
     after, papers = firefox_run["daily"]["after"], firefox_run["papers"]["daily"]
     assert after[0]["state"] == "saved", after[0]
     assert "papers.bib" in after[0]["text"]  # says where it went
-    assert {w["state"] for w in after[1:]} == {"idle"}  # only the clicked paper
+    assert not {w["state"] for w in after[1:]} & {"saved", "saving", "queued"}  # only the clicked paper
     eprints = firefox_run["eprints"]
     assert eprints.count(papers[0]["id"]) == 1
     assert not set(ids(papers[1:])) & set(eprints)

@@ -188,7 +188,7 @@ async function checkPopup(browser) {
   await lookup.close();
   const popup = await openExtensionPage(browser, `popup/popup.html?tab=${tabId}`, { width: 420, height: 700 });
   const rows = () => [...document.querySelectorAll('#papers li')].map((li) => ({
-    text: li.textContent, state: li.querySelector('[data-state]')?.dataset.state ?? null,
+    text: li.textContent, state: li.dataset.state ?? li.querySelector('[data-state]')?.dataset.state ?? null,
   }));
   const listed = await waitFor(popup, 'the popup to list the page\'s papers', rows, null, (list) => list.length === count);
   await waitFor(popup, 'the popup\'s Save all to be enabled', () => !document.querySelector('#save-all')?.disabled, null, Boolean);
