@@ -413,9 +413,18 @@ class TargetOut(BaseModel):
     needed: bool = Field(description="the default, named in paperdrop.toml, or with work left")
 
 
+class CollectionChoice(BaseModel):
+    spec: str = Field(description="the target that saves into this collection: zotero:<path>")
+    label: str
+    location: str = Field(description="the collection path, A/B for B inside A")
+
+
 class TargetList(BaseModel):
     default: str
     targets: list[TargetOut]
+    collections: list[CollectionChoice] = Field(
+        description="the collections of the Zotero library the Zotero targets write to (empty without one)"
+    )
 
 
 class TargetCheckIn(Strict):

@@ -169,7 +169,22 @@ def list_targets(rt: Runtime) -> dict[str, Any]:
                 "needed": name is not None or work.get(str(spec), 0) > 0,
             }
         )
-    return {"default": default, "targets": targets}
+    return {"default": default, "targets": targets, "collections": zotero_collections(rt, targets)}
+
+
+def zotero_collections(rt: Runtime, targets: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The collections of the Zotero library the targets write to (any reachable Zotero target reads the
+    list), as targets a person can pick: `{spec, label, location}`."""
+    reachable = [t["spec"] for t in targets if t["kind"] == "zotero" and t["reachable"]]
+    if not reachable:
+        return []
+    try:
+        sink = rt.sink(parse_target_spec(reachable[0]))
+        paths = sink.collection_paths() if hasattr(sink, "collection_paths") else []
+    except Exception:  # the listing is a convenience: a failure must not break GET /targets
+        log.exception("listing Zotero collections failed")
+        return []
+    return [{"spec": f"zotero:{p}", "label": f"Zotero: {p}", "location": p} for p in paths]
 
 
 def check_target_spec(rt: Runtime, value: str) -> dict[str, Any]:

@@ -169,3 +169,35 @@ def test_options_and_popup_say_when_paperdrop_is_not_running(browser, extension,
         options.goto(extension.url("options/options.html"))
         expect(options.locator("#connection")).to_have_text("Not connected")
         snap(options, f"options-not-running-{theme}")
+
+
+def test_popup_offers_the_zotero_librarys_collections_and_saves_into_one(
+    browser, extension, pages, paperdrop, corpus, arxiv
+):
+    with FakeZotero() as zotero:
+        zotero.add_key("GOODKEY", user_id=123, write=True)
+        reading = zotero.add_collection("Reading")
+        zotero.add_collection("Robotics", parent=reading)
+        paperdrop.env.update(
+            {
+                "PAPERDROP_ZOTERO_API_URL": zotero.url,
+                "PAPERDROP_ZOTERO_LIBRARY_ID": "123",
+                "PAPERDROP_ZOTERO_API_KEY": "GOODKEY",
+                "PAPERDROP_DEFAULT_TARGET": "zotero:Reading",
+                "PAPERDROP_ARXIV_PDF_URL": arxiv.pdf_url,
+            }
+        )
+        paperdrop.start()
+        paper = corpus[110]
+        page = browser.new_page()
+        page.goto(pages.put(f"https://arxiv.org/abs/{paper['id']}", html.arxiv_abs(paper)))
+        popup = extension.open_popup(page)
+        expect(popup.locator("#target option")).to_have_text(["Zotero: Reading", "Zotero: Reading/Robotics"])
+        popup.select_option("#target", "zotero:Reading/Robotics")
+        expect(popup.locator("#target-where")).to_have_text("Reading/Robotics")
+        snap(popup, "popup-zotero-collections-light")
+        popup.click("#save-all")
+        expect(popup.locator("#papers .outcome")).to_have_text(
+            re.compile("^Saved to Zotero: Reading/Robotics"), timeout=WAIT_MS
+        )
+        assert [i["archiveID"] for i in zotero.items_in_collection("Reading/Robotics")] == [f"arXiv:{paper['id']}"]

@@ -58,3 +58,33 @@ def test_check_refuses_what_a_clip_could_not_name_with_the_same_words(client, ta
 def test_check_needs_the_token_and_a_target(client):
     assert client.post("/api/v1/targets/check", json={"target": "x"}, headers={"Host": HOST}).status_code == 401
     assert client.post("/api/v1/targets/check", json={}, headers=AUTH).status_code == 422
+
+
+def test_targets_list_the_collections_of_the_zotero_library(home, fake_arxiv):
+    from paperdrop.server.app import create_app
+    from tests.conftest import make_settings
+    from tests.fakes.zotero import FakeZotero
+
+    with FakeZotero() as zotero:
+        zotero.add_key("GOODKEY", user_id=123, write=True)
+        reading = zotero.add_collection("Reading")
+        zotero.add_collection("Robotics", parent=reading)
+        zotero.add_collection("Thesis")
+        settings = make_settings(
+            home,
+            default_target="zotero:Reading",
+            zotero_api_url=zotero.url,
+            zotero_library_id="123",
+            zotero_api_key="GOODKEY",
+        )
+        client = create_app(settings).test_client()
+        answer = client.get("/api/v1/targets", headers=AUTH).get_json()
+    assert answer["collections"] == [
+        {"spec": "zotero:Reading", "label": "Zotero: Reading", "location": "Reading"},
+        {"spec": "zotero:Reading/Robotics", "label": "Zotero: Reading/Robotics", "location": "Reading/Robotics"},
+        {"spec": "zotero:Thesis", "label": "Zotero: Thesis", "location": "Thesis"},
+    ]
+
+
+def test_targets_list_no_collections_without_a_reachable_zotero_target(client):
+    assert client.get("/api/v1/targets", headers=AUTH).get_json()["collections"] == []

@@ -109,8 +109,12 @@
       const extra = recent.filter((value) => !known.has(value)).map((value) => ({
         spec: value, value, label: PD.states.targetLabel(value), location: value.slice(value.indexOf(':') + 1), recent: true,
       }));
-      const order = (t) => (t.default ? 0 : t.name ? 1 : recent.includes(t.value) ? 2 : 3);
-      const all = [...listed.map((t) => ({ ...t, recent: recent.includes(t.value) })), ...extra];
+      // The Zotero library's collections (GET /targets `collections`) that no target above names yet.
+      const specs = new Set([...listed.map((t) => t.spec), ...extra.map((t) => t.spec)]);
+      const collections = (answer.collections || []).filter((c) => !specs.has(c.spec))
+        .map((c) => ({ ...c, value: c.spec, kind: 'zotero', reachable: true, collection: true }));
+      const order = (t) => (t.default ? 0 : t.name ? 1 : recent.includes(t.value) ? 2 : t.collection ? 4 : 3);
+      const all = [...listed.map((t) => ({ ...t, recent: recent.includes(t.value) })), ...extra, ...collections];
       all.sort((a, b) => order(a) - order(b));
       return { default: answer.default, targets: all };
     }
