@@ -178,9 +178,9 @@
   const WORDS = {
     saved: ['saved', 'saved'], present: ['already there', 'already there'], review: ['needs review', 'need review'],
     setup: ['needs setup', 'need setup'], failed: ['not saved', 'not saved'], dismissed: ['dismissed', 'dismissed'],
-    queued: ['waiting for PaperDrop', 'waiting for PaperDrop'], saving: ['saving', 'saving'],
+    queued: ['waiting for PaperDrop', 'waiting for PaperDrop'], retrying: ['retrying soon', 'retrying soon'], saving: ['saving', 'saving'],
   };
-  const ORDER = ['saved', 'present', 'review', 'setup', 'failed', 'dismissed', 'queued', 'saving'];
+  const ORDER = ['saved', 'present', 'review', 'setup', 'failed', 'dismissed', 'queued', 'retrying', 'saving'];
 
   /** "28 saved · 1 needs review · 1 saving": counts of the states, as they settle. */
   function summarize(views) {

@@ -176,3 +176,24 @@ test('content script saves the page paper when the keyboard shortcut asks', asyn
   assert.equal(runtime.sent[0].papers[0].arxiv_id, '2403.12943');
   assert.equal(window.document.querySelectorAll('.paperdrop').length, 1);
 });
+
+test('content script says why a save is retrying, on a click, while it keeps following the clip', async () => {
+  const retrying = { kind: 'retrying', message: 'Not saved yet: arXiv did not answer. PaperDrop tries again in 5 min.', target: 'bibtex:/h/papers.bib', links: {} };
+  let polls = 0;
+  const runtime = withRuntime((m) => {
+    if (m.type === 'save') return { ok: true, clips: [{ id: 3, outcome: retrying }], poll: { intervalMs: 5, timeoutMs: 60000 } };
+    polls += 1;
+    return { ok: true, views: { 3: polls < 4 ? { ...retryingView(), final: false } : { state: 'saved', kind: 'saved', text: 'Saved to papers.bib', final: true } } };
+  });
+  const window = pageWindow(fixture('arxiv-abs.html'), 'https://arxiv.org/abs/2403.12943', CONTENT_SCRIPTS, runtime.install);
+  const retryingView = () => window.PaperDrop.states.clipView({ id: 3, outcome: retrying });
+  const root = window.document.querySelector('h1 + .paperdrop');
+  const button = root.querySelector('.paperdrop-save');
+  button.click();
+  await until(() => button.textContent === 'Retrying soon', 'the retrying state');
+  assert.equal(button.disabled, false);
+  button.click();
+  assert.equal(root.querySelector('.paperdrop-card').hidden, false);
+  assert.equal(root.querySelector('.paperdrop-detail').textContent, retrying.message);
+  await until(() => button.textContent === 'Saved to papers.bib', 'the save once the retry worked');
+});

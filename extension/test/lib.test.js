@@ -24,7 +24,7 @@ const outcome = (kind, message, extra = {}) => ({ kind, message, fix: null, targ
 // Every outcome kind the server sends (README "Outcome"), and how it is shown.
 const VIEW_CASES = [
   ['saving', outcome('saving', 'Looking it up on arXiv…'), 'saving', false],
-  ['retrying', outcome('retrying', 'Not saved yet: arXiv is down. PaperDrop tries again in 2 min.'), 'saving', false],
+  ['retrying', outcome('retrying', 'Not saved yet: arXiv is down. PaperDrop tries again in 2 min.'), 'retrying', false],
   ['saved', outcome('saved', 'Saved to papers.bib'), 'saved', true],
   ['already_there', outcome('already_there', 'Already in papers.bib'), 'present', true],
   ['needs_review', outcome('needs_review', 'Several arXiv papers could be this one.', { links: { review: 'http://127.0.0.1:7077/review#clip-7' } }), 'review', true],

@@ -53,7 +53,7 @@
       }
     }
 
-    const BADGE = { saved: '✓', present: '✓', review: '?', setup: '!', failed: '!', dismissed: '', queued: '…', saving: '…' };
+    const BADGE = { saved: '✓', present: '✓', review: '?', setup: '!', failed: '!', dismissed: '', queued: '…', saving: '…', retrying: '…' };
 
     /** Badge and notification follow the clip to its real outcome (never an optimistic ✓). */
     function settle(tab, paper, view) {

@@ -74,7 +74,7 @@
 
     /** Follow a save (or retry) answer to the end; a final state that needs a person opens the card. */
     async function followStart(start) {
-      await PD.follow(send, start, 1, (_, next) => show(next, { open: next.final && TELL.has(next.state) }));
+      await PD.follow(send, start, 1, (_, next) => show(next, next.final ? { open: TELL.has(next.state) } : {}));
     }
 
     /** Follow clips already saved elsewhere (the popup's "Save all") so this button tells the truth too. */
@@ -122,8 +122,7 @@
       const have = new Set(view.targets || []);
       const choices = (answer.ok ? answer.targets : []).filter((t) => !have.has(t.spec));
       picker.replaceChildren(...choices.map((t) => new Option(t.label, t.value || t.spec)));
-      other.disabled = choices.length === 0;
-      if (!choices.length) picker.replaceChildren(new Option('No other target', ''));
+      picker.hidden = other.hidden = choices.length === 0; // saved everywhere PaperDrop knows
     }
 
     function toggleCard() {

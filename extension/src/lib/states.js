@@ -15,7 +15,7 @@
 
   // outcome kind → the widget state (CSS hook) it is shown as
   const VIEW_STATE = {
-    saving: 'saving', retrying: 'saving', saved: 'saved', already_there: 'present', needs_review: 'review',
+    saving: 'saving', retrying: 'retrying', saved: 'saved', already_there: 'present', needs_review: 'review',
     needs_setup: 'setup', failed: 'failed', dismissed: 'dismissed', rejected: 'failed',
   };
   const SETTLED = new Set(['saved', 'already_there', 'needs_review', 'needs_setup', 'failed', 'dismissed', 'rejected']);
