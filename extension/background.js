@@ -27,6 +27,11 @@ if (typeof importScripts === 'function') {
   }
 
   ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    if (message?.type === 'outcome' && sender.tab) { // a shortcut save the page's own button made
+      actions.settle(sender.tab, message.paper || {}, message.view || {});
+      sendResponse({ ok: true });
+      return false;
+    }
     service.handle(message, sender).then(sendResponse);
     return true; // answer asynchronously
   });

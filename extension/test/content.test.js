@@ -172,8 +172,11 @@ test('content script saves the page paper when the keyboard shortcut asks', asyn
   const runtime = withRuntime(() => ({ ok: false, error: { message: 'x' } }));
   const window = pageWindow(fixture('arxiv-abs.html'), 'https://arxiv.org/abs/2403.12943', CONTENT_SCRIPTS, runtime.install);
   assert.deepEqual({ ...(await runtime.ask({ type: 'save-primary' })) }, { ok: true });
-  await until(() => runtime.sent.length === 1, 'the save message');
+  await until(() => runtime.sent.length === 2, 'the save, then its outcome for the badge and notification');
   assert.equal(runtime.sent[0].papers[0].arxiv_id, '2403.12943');
+  assert.equal(runtime.sent[1].type, 'outcome');
+  assert.equal(runtime.sent[1].view.text, 'Not saved');
+  assert.equal(runtime.sent[1].paper.arxiv_id, '2403.12943');
   assert.equal(window.document.querySelectorAll('.paperdrop').length, 1);
 });
 

@@ -77,6 +77,10 @@ def test_command_saves_the_paper_of_a_page_through_its_save_button(browser, exte
     expect(button).to_have_text("Save to PaperDrop")
     assert extension.run_command(page, COMMAND) == {"ok": True}  # the page's own button took it
     expect(button).to_have_text(SAVED, timeout=WAIT_MS)
+    # ... and the shortcut ends in the badge and a notification all the same
+    wait_until(lambda: extension.tab_badge(page)["text"] == "✓", "the badge")
+    assert extension.tab_badge(page)["title"] == "PaperDrop: Saved to papers.bib"
+    assert notifications(extension) == [{"title": "PaperDrop: Saved to papers.bib", "message": paper["title"]}]
     clip = wait_delivered(paperdrop, 1)  # a fresh server: the first clip
     bib = paperdrop.home / "papers.bib"
     assert (clip["arxiv_id"], clip["source_url"], clip["target"]) == (paper["id"], url, f"bibtex:{bib}")

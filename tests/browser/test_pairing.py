@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser import pages as html
 from tests.browser.harness import Extension, settings_for, snap
-from tests.browser.test_extension import SAVED, WAIT_MS
+from tests.browser.test_extension import SAVED, WAIT_MS, wait_until
 from tests.support.server import run_cli
 
 pytestmark = pytest.mark.browser
@@ -47,6 +47,14 @@ def pair(browser, extension, paperdrop):
     snap(dashboard, "pair-confirm")
     dashboard.click("#pair-confirm")
     return options, dashboard
+
+
+def test_a_first_install_opens_the_welcome_page_with_pair_with_paperdrop(browser, unpaired):
+    wait_until(lambda: any(p.url.endswith("options/options.html?welcome=1") for p in browser.pages), "the welcome page")
+    (welcome,) = [p for p in browser.pages if p.url.endswith("options/options.html?welcome=1")]
+    expect(welcome.locator("#welcome")).to_be_visible()
+    expect(welcome.locator("#pair")).to_have_text("Pair with PaperDrop")
+    snap(welcome, "welcome")
 
 
 def test_pairing_in_one_click_gives_the_extension_the_token(browser, unpaired, pages, paperdrop, corpus):

@@ -134,7 +134,7 @@
       ext.notifications.clear(notificationId);
     }
 
-    return { createMenus, showQueueBadge, saveLink, runCommand, openLink, settled, notified };
+    return { createMenus, showQueueBadge, saveLink, runCommand, openLink, settled, settle, notified };
   }
 
   PD.createActions = createActions;

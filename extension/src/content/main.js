@@ -105,7 +105,7 @@
       const pageId = PD.ids.parseArxivId(location.href);
       const widget = widgets.get(pageId) || (items.length === 1 ? widgets.get(keyOf(items[0].paper)) : null);
       if (!widget) return { ok: false };
-      widget.save();
+      widget.save(undefined, { report: true });
       return { ok: true };
     },
     // The popup saved these papers: let their buttons follow the same clips.

@@ -87,18 +87,20 @@
       }
     }
 
-    async function save(target) {
+    /** Save the paper; `report`: tell the background the outcome too (a keyboard shortcut's save ends in a
+     * notification and the badge, like a menu save). */
+    async function save(target, { report = false } = {}) {
       if (busy) return;
       busy = true;
       show({ state: 'saving', kind: 'saving', text: 'Saving…', final: false });
       try {
         const start = await send({ type: 'save', papers: [paper], target });
-        if (!start.ok) return show(PD.states.errorView(start.error), { open: true });
-        await followStart(start);
+        if (!start.ok) show(PD.states.errorView(start.error), { open: true });
+        else await followStart(start);
       } finally {
         busy = false;
       }
-      return undefined;
+      if (report) send({ type: 'outcome', paper, view });
     }
 
     async function retryClip() {
