@@ -78,6 +78,12 @@ test('errorView sends connection problems to the options, in short words on the 
   assert.equal(refused.action, undefined);
 });
 
+test('views show commands without backticks', () => {
+  const view = PD.states.clipView({ outcome: outcome('needs_setup', 'No key.', { fix: 'Run `paperdrop config` and set it.' }) });
+  assert.equal(view.fix, 'Run paperdrop config and set it.');
+  assert.equal(PD.states.errorView({ code: 'x', message: 'Start `paperdrop serve`.' }).detail, 'Start paperdrop serve.');
+});
+
 test('libraryView says where a paper is saved', () => {
   const view = PD.states.libraryView({ arxiv_id: '2403.12943', saved: [{ target: 'bibtex:/a/papers.bib', label: 'papers.bib' },
     { target: 'zotero:Reading', label: 'Zotero: Reading' }], links: { paper: 'http://127.0.0.1:7077/papers/3' } });

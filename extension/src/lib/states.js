@@ -40,6 +40,9 @@
     return text || 'your library';
   }
 
+  /** Words as a person reads them: a command in backticks (as CLI help writes it) loses the backticks. */
+  const plain = (text) => (text ? String(text).replace(/`([^`]*)`/g, '$1') : text);
+
   /** The short button text of an outcome: where it is for saved ones, else the kind in two words. */
   function shortText(kind, outcome) {
     const where = outcome && outcome.target ? targetLabel(outcome.target) : null;
@@ -57,8 +60,8 @@
       state: VIEW_STATE[kind],
       kind,
       text: shortText(kind, outcome),
-      detail: (outcome && outcome.message) || 'Saving…',
-      fix: (outcome && outcome.fix) || undefined,
+      detail: plain(outcome && outcome.message) || 'Saving…',
+      fix: plain(outcome && outcome.fix) || undefined,
       final: SETTLED.has(kind),
       href: linkKey ? links[linkKey] : undefined,
       linkText,
@@ -79,7 +82,7 @@
 
   function errorView(error) {
     const code = error && error.code;
-    const view = { state: 'failed', kind: 'error', text: ERROR_TEXT[code] || 'Not saved', detail: (error && error.message) || 'Something went wrong.',
+    const view = { state: 'failed', kind: 'error', text: ERROR_TEXT[code] || 'Not saved', detail: plain(error && error.message) || 'Something went wrong.',
       final: true, code };
     if (ERROR_TEXT[code] && code !== 'disconnected') {
       view.state = 'setup';
