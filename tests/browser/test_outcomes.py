@@ -201,3 +201,24 @@ def test_popup_offers_the_zotero_librarys_collections_and_saves_into_one(
             re.compile("^Saved to Zotero: Reading/Robotics"), timeout=WAIT_MS
         )
         assert [i["archiveID"] for i in zotero.items_in_collection("Reading/Robotics")] == [f"arXiv:{paper['id']}"]
+
+
+def test_popup_links_a_paper_that_needs_review_to_its_review(browser, extension, pages, paperdrop, corpus):
+    """A journal DOI link found on a blog is saved by its title; several arXiv papers match it."""
+    paperdrop.start()
+    title = "Learning " + corpus[5]["title"].split(":")[0][:20]
+    blog = "https://blog.example/2024/04/reading"
+    pages.put(blog, html.blog([("https://doi.org/10.1234/journal.5678", title)]))
+    page = browser.new_page()
+    page.goto(pages.local_url(blog))
+    popup = extension.open_popup(page)
+    popup.click("#find")
+    expect(popup.locator("#papers li")).to_have_count(1)
+    popup.locator("#papers input").check()  # DOIs start unticked: PaperDrop resolves arXiv papers
+    popup.click("#save-selected")
+    expect(popup.locator("#papers .state")).to_have_text("Needs review", timeout=WAIT_MS)
+    link = popup.locator("#papers .outcome a")
+    expect(link).to_have_text("Choose the paper")
+    expect(link).to_have_attribute("href", re.compile(rf"^{re.escape(paperdrop.url)}/review#clip-\d+$"))
+    expect(popup.locator("#message")).to_have_text("1 needs review")
+    snap(popup, "popup-needs-review-light")
