@@ -62,6 +62,8 @@ test('clipView links review and setup outcomes to the dashboard pages the server
 test('clipView offers a retry for a failed delivery, not for a paper that could not be found', () => {
   const delivery = PD.states.clipView({ id: 4, paper_id: 9, outcome: outcome('failed', 'Zotero refused the item.') });
   assert.deepEqual({ ...delivery.retry }, { paperId: 9, clipId: 4 });
+  const polled = PD.states.clipView({ id: 4, paper: { id: 9 }, outcome: outcome('failed', 'Zotero refused the item.') });
+  assert.deepEqual({ ...polled.retry }, { paperId: 9, clipId: 4 }); // GET /clips carries the paper itself
   const unknown = PD.states.clipView({ id: 5, paper_id: null, outcome: outcome('failed', 'arXiv has no paper 2401.99999.') });
   assert.equal(unknown.retry, undefined);
   const rejected = PD.states.clipView({ outcome: VIEW_CASES[8][1] });

@@ -222,3 +222,39 @@ def test_popup_links_a_paper_that_needs_review_to_its_review(browser, extension,
     expect(link).to_have_attribute("href", re.compile(rf"^{re.escape(paperdrop.url)}/review#clip-\d+$"))
     expect(popup.locator("#message")).to_have_text("1 needs review")
     snap(popup, "popup-needs-review-light")
+
+
+def test_failed_delivery_says_why_and_retry_saves_it_once_the_cause_is_fixed(
+    browser, extension, pages, paperdrop, corpus, arxiv
+):
+    with FakeZotero() as zotero:
+        zotero.add_key("GOODKEY", user_id=123, write=True)
+        paperdrop.env.update(
+            {
+                "PAPERDROP_ZOTERO_API_URL": zotero.url,
+                "PAPERDROP_ZOTERO_LIBRARY_ID": "123",
+                "PAPERDROP_ZOTERO_API_KEY": "GOODKEY",
+                "PAPERDROP_DEFAULT_TARGET": "zotero:Reading",
+            }
+        )  # the arXiv PDF address stays unreachable (tests/support/server.py): the PDF cannot be stored
+        paperdrop.start()
+        roots = {}
+        for theme, paper, make in [("light", corpus[120], lambda h: h), ("dark", corpus[121], dark)]:
+            page = browser.new_page()
+            page.goto(pages.put(f"https://arxiv.org/abs/{paper['id']}", make(html.arxiv_abs(paper))))
+            root = roots[theme] = page.locator(".paperdrop")
+            root.locator(".paperdrop-save").click()
+            expect(root.locator(".paperdrop-save")).to_have_text("Not saved", timeout=WAIT_MS)
+            expect(root.locator(".paperdrop-detail")).to_have_text(re.compile("PDF could not be fetched"))
+            expect(root.locator(".paperdrop-fix")).not_to_be_empty()
+            expect(root.locator(".paperdrop-retry")).to_be_visible()
+            expect(root.locator(".paperdrop-link")).to_have_text("Open in PaperDrop")
+            snap(page, f"button-failed-{theme}", page.locator("body"))
+        paperdrop.stop()  # the cause fixed: arXiv PDFs reachable
+        paperdrop.env["PAPERDROP_ARXIV_PDF_URL"] = arxiv.pdf_url
+        paperdrop.start()
+        roots["light"].locator(".paperdrop-retry").click()
+        expect(roots["light"].locator(".paperdrop-save")).to_have_text("Saved to Zotero: Reading", timeout=WAIT_MS)
+        # the item was written the first time (only its PDF failed): the retry completes it, no second copy
+        items = [i["archiveID"] for i in zotero.items_in_collection("Reading")]
+        assert items.count(f"arXiv:{corpus[120]['id']}") == 1

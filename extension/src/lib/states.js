@@ -67,7 +67,9 @@
       linkText,
     };
     // A failed delivery can be tried again once the cause is fixed; a paper arXiv does not know cannot.
-    if (kind === 'failed' && clip && clip.paper_id != null) view.retry = { paperId: clip.paper_id, clipId: clip.id };
+    // (POST /clips answers carry `paper_id`, GET /clips items the `paper` itself.)
+    const paperId = clip ? (clip.paper_id ?? (clip.paper && clip.paper.id)) : null;
+    if (kind === 'failed' && paperId != null) view.retry = { paperId, clipId: clip.id };
     return view;
   }
 
