@@ -5,7 +5,7 @@
  */
 if (typeof importScripts === 'function') {
   importScripts('src/lib/ids.js', 'src/lib/settings.js', 'src/lib/api.js', 'src/lib/states.js',
-    'src/lib/queue.js', 'src/lib/finder.js', 'src/background/service.js', 'src/background/actions.js');
+    'src/lib/queue.js', 'src/lib/follow.js', 'src/lib/finder.js', 'src/background/service.js', 'src/background/actions.js');
 }
 
 (() => {
@@ -16,6 +16,7 @@ if (typeof importScripts === 'function') {
   // The handlers the menu and command listeners call, reachable for end-to-end tests: browsers offer no
   // way to fire chrome.commands / chrome.contextMenus events from a script.
   PD.actions = actions;
+  PD.service = service;
 
   // Keep the token out of content scripts' reach (docs/reference.md "Browser extension"); only Chromium
   // and only some storage areas support it, and trusted-only is already the default elsewhere.
@@ -26,10 +27,20 @@ if (typeof importScripts === 'function') {
   }
 
   ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    if (message?.type === 'outcome' && sender.tab) { // a shortcut save the page's own button made
+      actions.settle(sender.tab, message.paper || {}, message.view || {});
+      sendResponse({ ok: true });
+      return false;
+    }
     service.handle(message, sender).then(sendResponse);
     return true; // answer asynchronously
   });
-  ext.runtime.onInstalled.addListener(() => actions.createMenus());
+  ext.runtime.onInstalled.addListener((details) => {
+    actions.createMenus();
+    // A first install opens the welcome page: pair with PaperDrop in one click (options/options.html).
+    if (details?.reason === 'install') ext.tabs.create({ url: ext.runtime.getURL('options/options.html?welcome=1') });
+  });
+  ext.notifications?.onClicked.addListener((id) => actions.openLink(id));
   ext.contextMenus.onClicked.addListener((info, tab) => actions.saveLink(info, tab));
   ext.commands.onCommand.addListener((command, tab) => actions.runCommand(command, tab));
   ext.alarms.onAlarm.addListener((alarm) => {

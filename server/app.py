@@ -35,6 +35,7 @@ def create_app(settings: Settings | dict[str, Any] | None = None, *, runtime: Ru
         PAPERDROP_SETTINGS=runtime.settings,
         PAPERDROP_TOKEN=runtime.settings.token or security.load_or_create_token(runtime.home),
     )
+    app.config["PAPERDROP_TOKEN_STAMP"] = security.token_stamp(runtime.home)
     app.extensions["paperdrop"] = runtime
 
     def settings_changed(settings: Settings) -> None:

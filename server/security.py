@@ -44,6 +44,32 @@ def rotate_token(home: Path) -> str:
     return token
 
 
+def token_stamp(home: Path) -> tuple[int, int] | None:
+    """When the token file last changed (None: no file), to notice `paperdrop token --rotate` while running."""
+    try:
+        found = token_path(home).stat()
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
+
+
+def current_token() -> str:
+    """The token requests must carry now. A generated token is re-read when its file changes, so a rotation
+    takes effect in a running server at once (the extension then pairs again: extension/README.md)."""
+    config = current_app.config
+    settings = config["PAPERDROP_SETTINGS"]
+    if not settings.token:
+        home = current_app.extensions["paperdrop"].home
+        stamp = token_stamp(home)
+        if stamp is not None and stamp != config.get("PAPERDROP_TOKEN_STAMP"):
+            config["PAPERDROP_TOKEN_STAMP"] = stamp
+            stored = token_path(home).read_text(encoding="utf-8").strip()
+            if stored:
+                config["PAPERDROP_TOKEN"] = stored
+    token: str = config["PAPERDROP_TOKEN"]
+    return token
+
+
 def token_matches(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
@@ -87,7 +113,7 @@ def check_host_and_origin() -> None:
 
 
 def require_token() -> None:
-    expected = current_app.config["PAPERDROP_TOKEN"]
+    expected = current_token()
     header = request.headers.get("Authorization", "")
     scheme, _, given = header.partition(" ")
     if scheme.lower() != "bearer" or not given.strip():

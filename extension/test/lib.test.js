@@ -24,7 +24,7 @@ const outcome = (kind, message, extra = {}) => ({ kind, message, fix: null, targ
 // Every outcome kind the server sends (README "Outcome"), and how it is shown.
 const VIEW_CASES = [
   ['saving', outcome('saving', 'Looking it up on arXiv…'), 'saving', false],
-  ['retrying', outcome('retrying', 'Not saved yet: arXiv is down. PaperDrop tries again in 2 min.'), 'saving', false],
+  ['retrying', outcome('retrying', 'Not saved yet: arXiv is down. PaperDrop tries again in 2 min.'), 'retrying', false],
   ['saved', outcome('saved', 'Saved to papers.bib'), 'saved', true],
   ['already_there', outcome('already_there', 'Already in papers.bib'), 'present', true],
   ['needs_review', outcome('needs_review', 'Several arXiv papers could be this one.', { links: { review: 'http://127.0.0.1:7077/review#clip-7' } }), 'review', true],
@@ -33,21 +33,65 @@ const VIEW_CASES = [
   ['dismissed', outcome('dismissed', 'Dismissed on the review page: it will not be saved.'), 'dismissed', true],
   ['rejected', outcome('rejected', "Paper 2 cannot be saved (papers.1.arxiv_id: 'x' is not an arXiv id)."), 'failed', true],
 ];
+// The short text on the button for each kind; the server's message goes to the card.
+const SHORT_TEXT = {
+  saving: 'Saving…', retrying: 'Retrying soon', saved: 'Saved to papers.bib', already_there: 'Already in papers.bib',
+  needs_review: 'Needs review', needs_setup: 'Needs setup', failed: 'Not saved', dismissed: 'Dismissed', rejected: 'Not saved',
+};
 for (const [kind, value, state, final] of VIEW_CASES) {
   test(`clipView shows the server's ${kind} outcome as ${state}`, () => {
     const view = PD.states.clipView({ id: 7, outcome: value });
     assert.equal(view.state, state);
     assert.equal(view.kind, kind);
-    assert.equal(view.text, value.message);
+    assert.equal(view.text, SHORT_TEXT[kind]);
+    assert.equal(view.detail, value.message);
     assert.equal(view.final, final);
   });
 }
 
 test('clipView links review and setup outcomes to the dashboard pages the server named', () => {
-  assert.equal(PD.states.clipView({ outcome: VIEW_CASES[4][1] }).href, 'http://127.0.0.1:7077/review#clip-7');
+  const review = PD.states.clipView({ outcome: VIEW_CASES[4][1] });
+  assert.equal(review.href, 'http://127.0.0.1:7077/review#clip-7');
+  assert.equal(review.linkText, 'Choose the paper');
   const setup = PD.states.clipView({ outcome: VIEW_CASES[5][1] });
   assert.equal(setup.href, 'http://127.0.0.1:7077/targets#t');
-  assert.equal(setup.title, 'Create a key…');
+  assert.equal(setup.linkText, 'Fix it on the dashboard');
+  assert.equal(setup.fix, 'Create a key…');
+});
+
+test('clipView offers a retry for a failed delivery, not for a paper that could not be found', () => {
+  const delivery = PD.states.clipView({ id: 4, paper_id: 9, outcome: outcome('failed', 'Zotero refused the item.') });
+  assert.deepEqual({ ...delivery.retry }, { paperId: 9, clipId: 4 });
+  const polled = PD.states.clipView({ id: 4, paper: { id: 9 }, outcome: outcome('failed', 'Zotero refused the item.') });
+  assert.deepEqual({ ...polled.retry }, { paperId: 9, clipId: 4 }); // GET /clips carries the paper itself
+  const unknown = PD.states.clipView({ id: 5, paper_id: null, outcome: outcome('failed', 'arXiv has no paper 2401.99999.') });
+  assert.equal(unknown.retry, undefined);
+  const rejected = PD.states.clipView({ outcome: VIEW_CASES[8][1] });
+  assert.equal(rejected.retry, undefined);
+});
+
+test('errorView sends connection problems to the options, in short words on the button', () => {
+  const changed = PD.states.errorView({ code: 'token_changed', message: 'PaperDrop’s token changed: pair again.' });
+  assert.equal(changed.text, 'Pair again');
+  assert.equal(changed.action, 'options');
+  assert.equal(changed.detail, 'PaperDrop’s token changed: pair again.');
+  const refused = PD.states.errorView({ code: 'invalid_request', message: 'Paper 1 cannot be saved.' });
+  assert.equal(refused.text, 'Not saved');
+  assert.equal(refused.action, undefined);
+});
+
+test('views show commands without backticks', () => {
+  const view = PD.states.clipView({ outcome: outcome('needs_setup', 'No key.', { fix: 'Run `paperdrop config` and set it.' }) });
+  assert.equal(view.fix, 'Run paperdrop config and set it.');
+  assert.equal(PD.states.errorView({ code: 'x', message: 'Start `paperdrop serve`.' }).detail, 'Start paperdrop serve.');
+});
+
+test('libraryView says where a paper is saved', () => {
+  const view = PD.states.libraryView({ arxiv_id: '2403.12943', saved: [{ target: 'bibtex:/a/papers.bib', label: 'papers.bib' },
+    { target: 'zotero:Reading', label: 'Zotero: Reading' }], links: { paper: 'http://127.0.0.1:7077/papers/3' } });
+  assert.equal(view.text, 'In your library');
+  assert.equal(view.detail, 'Saved to papers.bib, Zotero: Reading.');
+  assert.equal(view.href, 'http://127.0.0.1:7077/papers/3');
 });
 
 function memoryStorage() {
@@ -157,8 +201,9 @@ test('follow shows the error in words when the background refuses', async () => 
   const seen = [];
   await PD.follow(async () => ({ ok: false, error: { message: 'PaperDrop rejected the token', code: 'unauthorized' } }),
     { clips: [{ id: 3, outcome: saving }], poll: POLL }, 1, (index, view) => seen.push(view), { sleep: noSleep });
-  assert.equal(seen.at(-1).state, 'failed');
-  assert.equal(seen.at(-1).text, 'PaperDrop rejected the token');
+  assert.equal(seen.at(-1).state, 'setup');
+  assert.equal(seen.at(-1).text, 'Not connected');
+  assert.equal(seen.at(-1).detail, 'PaperDrop rejected the token');
 });
 
 test('follow stops at the poll timeout showing what the server last said', async () => {

@@ -26,6 +26,8 @@ from paperdrop.server.api.schemas import (
     PapersQuery,
     ResolveIn,
     RetryOut,
+    TargetCheckIn,
+    TargetCheckOut,
     TargetList,
 )
 from paperdrop.server.api.serialize import answer_json, clip_json, paper_detail_json, paper_summary_json
@@ -38,7 +40,7 @@ from paperdrop.server.services.outcome import Links, target_label
 from paperdrop.server.services.requeue import retry_paper
 from paperdrop.server.services.review import ClipNotFound, UnknownPaper, choose_paper
 from paperdrop.server.services.save import Rejection, save_clips
-from paperdrop.server.services.targets import list_targets
+from paperdrop.server.services.targets import check_target_spec, list_targets
 from paperdrop.server.store.models import Paper
 from paperdrop.sync.errors import InputError, TransientError
 from paperdrop.sync.records import ClipInput
@@ -233,6 +235,19 @@ def post_retry(paper_id: int) -> Response:
 @operation("/targets", "get", "Targets and whether each is reachable (no secrets)", response=TargetList)
 def get_targets() -> Response:
     return jsonify(list_targets(rt()))
+
+
+@bp.post("/targets/check")
+@operation(
+    "/targets/check",
+    "post",
+    "Whether a target typed by a user may be saved to, and if not what is wrong and how to fix it",
+    body=TargetCheckIn,
+    response=TargetCheckOut,
+)
+def post_target_check() -> Response:
+    body = TargetCheckIn.model_validate(json_body())
+    return jsonify(check_target_spec(rt(), body.target))
 
 
 @bp.get("/export.bib")

@@ -400,8 +400,10 @@ class RetryOut(BaseModel):
 
 
 class TargetOut(BaseModel):
-    name: str | None
+    name: str | None = Field(description="its name in paperdrop.toml; `default` for the default target")
     spec: str
+    label: str = Field(description="how a person names it: `papers.bib`, `Zotero: Reading/Robotics`")
+    location: str = Field(description="the collection path or the file's full path")
     kind: str = Field(json_schema_extra={"enum": list(KINDS)})
     reachable: bool
     message: str
@@ -411,9 +413,31 @@ class TargetOut(BaseModel):
     needed: bool = Field(description="the default, named in paperdrop.toml, or with work left")
 
 
+class CollectionChoice(BaseModel):
+    spec: str = Field(description="the target that saves into this collection: zotero:<path>")
+    label: str
+    location: str = Field(description="the collection path, A/B for B inside A")
+
+
 class TargetList(BaseModel):
     default: str
     targets: list[TargetOut]
+    collections: list[CollectionChoice] = Field(
+        description="the collections of the Zotero library the Zotero targets write to (empty without one)"
+    )
+
+
+class TargetCheckIn(Strict):
+    target: str = Field(min_length=1, max_length=1024, description="a target name or spec, as a user typed it")
+
+
+class TargetCheckOut(BaseModel):
+    ok: bool = Field(description="the API accepts this target: clips may name it")
+    spec: str | None = Field(description="the spec it stands for (names resolved), when ok")
+    label: str | None
+    reachable: bool | None = Field(description="it can be written now (when ok); if not, `fix` says how")
+    message: str = Field(description="what is wrong with it, or that it is fine, in words")
+    fix: str | None
 
 
 class Health(BaseModel):

@@ -10,7 +10,7 @@ from paperdrop.server.dashboard import filters, session_auth
 from paperdrop.server.dashboard.blueprint import bp
 
 # Importing the view modules registers their routes on `bp`.
-from paperdrop.server.dashboard import failed, imports, papers, review, signin, targets  # noqa: E402,F401  isort: skip
+from paperdrop.server.dashboard import failed, imports, pair, papers, review, signin, targets  # noqa: E402,F401  isort: skip
 
 SESSION_DAYS = 30  # sign in once per browser; the token itself never expires
 

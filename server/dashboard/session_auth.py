@@ -8,7 +8,9 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import current_app, session
+from flask import session
+
+from paperdrop.server.security import current_token
 
 SECRET_FILE = "secret_key"
 SESSION_KEY = "signed_in"
@@ -53,7 +55,7 @@ def token_fingerprint(token: str) -> str:
 
 def is_signed_in() -> bool:
     remembered = session.get(SESSION_KEY)
-    expected = token_fingerprint(current_app.config["PAPERDROP_TOKEN"])
+    expected = token_fingerprint(current_token())
     return isinstance(remembered, str) and hmac.compare_digest(remembered, expected)
 
 
@@ -61,7 +63,7 @@ def sign_in() -> None:
     """Start a fresh session (no fixation: nothing from before signing in survives, not even the CSRF token)."""
     session.clear()
     session.permanent = True
-    session[SESSION_KEY] = token_fingerprint(current_app.config["PAPERDROP_TOKEN"])
+    session[SESSION_KEY] = token_fingerprint(current_token())
 
 
 def sign_out() -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 
 from paperdrop.server.dashboard import session_auth
 from paperdrop.server.dashboard.blueprint import back, bp, local_path
 from paperdrop.server.invocation import command
-from paperdrop.server.security import token_matches
+from paperdrop.server.security import current_token, token_matches
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -19,7 +19,7 @@ def sign_in():
         return render_template("dashboard/sign_in.html", next=next_path)
     given = request.form.get("token", "").strip()
     # Constant-time comparison: response times say nothing about how much of a guess was right.
-    if not given or not token_matches(given, current_app.config["PAPERDROP_TOKEN"]):
+    if not given or not token_matches(given, current_token()):
         error = f"That is not this server's token. Run {command('token')} and paste what it prints."
         return render_template("dashboard/sign_in.html", next=next_path, error=error), 401
     session_auth.sign_in()

@@ -158,6 +158,8 @@ def list_targets(rt: Runtime) -> dict[str, Any]:
             {
                 "name": name,
                 "spec": str(spec),
+                "label": spec.label,
+                "location": spec.location,
                 "kind": spec.kind,
                 "reachable": status.reachable,
                 "message": status.message,
@@ -167,7 +169,56 @@ def list_targets(rt: Runtime) -> dict[str, Any]:
                 "needed": name is not None or work.get(str(spec), 0) > 0,
             }
         )
-    return {"default": default, "targets": targets}
+    return {"default": default, "targets": targets, "collections": zotero_collections(rt, targets)}
+
+
+def zotero_collections(rt: Runtime, targets: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The collections of the Zotero library the targets write to (any reachable Zotero target reads the
+    list), as targets a person can pick: `{spec, label, location}`."""
+    reachable = [t["spec"] for t in targets if t["kind"] == "zotero" and t["reachable"]]
+    if not reachable:
+        return []
+    try:
+        sink = rt.sink(parse_target_spec(reachable[0]))
+        paths = sink.collection_paths() if hasattr(sink, "collection_paths") else []
+    except Exception:  # the listing is a convenience: a failure must not break GET /targets
+        log.exception("listing Zotero collections failed")
+        return []
+    return [{"spec": f"zotero:{p}", "label": f"Zotero: {p}", "location": p} for p in paths]
+
+
+def check_target_spec(rt: Runtime, value: str) -> dict[str, Any]:
+    """What the extension's options say about a target before keeping it: refused as the API would refuse it
+    in a clip (allowed_target, the same words), else whether it can be written now."""
+    rt.reload_if_changed(force=True)
+    value = value.strip()
+    names = sorted(rt.settings.targets)
+    refused: dict[str, Any] = {"ok": False, "spec": None, "label": None, "reachable": None}
+    if ":" not in value and value not in rt.settings.targets:
+        known = f" (its names: {', '.join(names)})" if names else ""
+        example = f"zotero:{value or 'Reading'}"
+        fix = f"Use a target name from paperdrop.toml{known}, or a spec like {example} or bibtex:papers.bib."
+        return {**refused, "message": f"“{value}” is not a target name in paperdrop.toml.", "fix": fix}
+    try:
+        spec = allowed_target(rt, value, "api")
+    except PaperDropError as exc:
+        return {**refused, "message": exc.message, "fix": exc.fix}
+    except ValueError:  # e.g. a NUL byte in a path
+        return {
+            **refused,
+            "message": "This is not a usable target.",
+            "fix": "Type it again without control characters.",
+        }
+    status = check_target(rt, spec)
+    message = f"{spec.label} can be written." if status.reachable else status.message
+    return {
+        "ok": True,
+        "spec": str(spec),
+        "label": spec.label,
+        "reachable": status.reachable,
+        "message": message,
+        "fix": None if status.reachable else status.fix,
+    }
 
 
 def wake_waiting(rt: Runtime, spec: TargetSpec | None = None) -> int:

@@ -47,6 +47,25 @@ class CollectionResolver:
         self._verified.update(keys)
         return keys[path]
 
+    def paths(self) -> list[str]:
+        """Every collection of the library as a path (`A/B`), sorted: what a person can choose to save to."""
+        listing = self._listing()
+
+        def path(key: str, seen: frozenset[str] = frozenset()) -> str | None:
+            data = listing.get(key)
+            if data is None or key in seen:  # a parent in the trash, or a cycle: not choosable
+                return None
+            parent = data.get("parentCollection") or None
+            name = str(data.get("name") or "").strip()
+            if not name or "/" in name:  # a slash cannot be named in a target path
+                return None
+            if parent is None:
+                return name
+            above = path(parent, seen | {key})
+            return f"{above}/{name}" if above else None
+
+        return sorted({p for p in (path(key) for key in listing) if p}, key=str.casefold)
+
     def invalidate(self) -> None:
         """Forget what was verified (a write said a collection is missing): the next `ensure` re-reads."""
         self._verified.clear()

@@ -75,6 +75,7 @@ class ZoteroSink:
         self._transport = transport
         self._parts: tuple[ZoteroClient, ZoteroState, LibraryIndex, CollectionResolver, ChildWriter] | None = None
         self._checked: tuple[float, TargetStatus, ConfigurationError | None] | None = None
+        self._collections: tuple[float, list[str]] | None = None
         self._missing: set[str] = set()  # gone items PaperDrop made, seen by a sync, not yet reported
         self._progress = Progress(QUIET_RUN)  # the running call's
 
@@ -91,6 +92,21 @@ class ZoteroSink:
         status = self._checked[1]
         pdfs = self._parts[4].storage_problem() if self._parts and status.reachable else None
         return replace(status, message=f"{status.message} {pdfs}") if pdfs else status
+
+    def collection_paths(self) -> list[str]:
+        """The library's collections as target paths (for pickers), read at most every CHECK_TTL seconds; none
+        when the target cannot be reached (its check says why)."""
+        now = self._clock()
+        if self._collections is not None and now - self._collections[0] < CHECK_TTL:
+            return self._collections[1]
+        if not self.check().reachable:
+            return []
+        try:
+            paths = self._open()[3].paths()
+        except PaperDropError:
+            return []
+        self._collections = (now, paths)
+        return paths
 
     def prepare(self, requests: list[DeliveryRequest]) -> dict[int, str]:
         """Keys the server persists before `deliver`: a new random key for a request without one, and the

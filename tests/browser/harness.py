@@ -20,6 +20,21 @@ ROOT = Path(__file__).resolve().parents[2]
 EXTENSION_DIR = ROOT / "extension"
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's package; `playwright install` cannot download browsers here
 MAPPED_SITES = re.compile(r"^https://(huggingface\.co|arxiv\.org)/")
+ARTIFACTS = ROOT / "test-artifacts"  # screenshots of each state (gitignored): look at them after a run
+
+
+def snap(page: Page, name: str, target: Any = None) -> Path:
+    """Save a screenshot of `page` (or of the locator `target`) as test-artifacts/<name>.png."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    (target or page).screenshot(path=str(path), animations="disabled")
+    return path
+
+
+def in_theme(page: Page, scheme: str) -> Page:
+    """`page` rendered as under an OS in light or dark mode (prefers-color-scheme)."""
+    page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+    return page
 
 
 class PageServer:

@@ -44,6 +44,18 @@ def wait_delivered(paperdrop, clip_id: int) -> dict:
     return found[0]
 
 
+def settled(extension) -> None:
+    """Wait until the shortcut and menu saves have been followed to their outcome (badge and notification)."""
+    extension.worker.evaluate("() => PaperDrop.actions.settled()")
+
+
+def notifications(extension) -> list[dict]:
+    """The notifications the extension made, as {title, message}, oldest first."""
+    return extension.worker.evaluate(
+        "() => PaperDrop.actions.notified.map(n => ({title: n.title, message: n.message}))"
+    )
+
+
 def open_blog(browser, pages, links: list[tuple[str, str]]):
     page = browser.new_page()
     pages.put(BLOG, html.blog(links))
@@ -65,6 +77,10 @@ def test_command_saves_the_paper_of_a_page_through_its_save_button(browser, exte
     expect(button).to_have_text("Save to PaperDrop")
     assert extension.run_command(page, COMMAND) == {"ok": True}  # the page's own button took it
     expect(button).to_have_text(SAVED, timeout=WAIT_MS)
+    # ... and the shortcut ends in the badge and a notification all the same
+    wait_until(lambda: extension.tab_badge(page)["text"] == "✓", "the badge")
+    assert extension.tab_badge(page)["title"] == "PaperDrop: Saved to papers.bib"
+    assert notifications(extension) == [{"title": "PaperDrop: Saved to papers.bib", "message": paper["title"]}]
     clip = wait_delivered(paperdrop, 1)  # a fresh server: the first clip
     bib = paperdrop.home / "papers.bib"
     assert (clip["arxiv_id"], clip["source_url"], clip["target"]) == (paper["id"], url, f"bibtex:{bib}")
@@ -80,7 +96,9 @@ def test_command_finds_the_single_paper_of_a_page_without_save_buttons(browser, 
     clip = wait_delivered(paperdrop, result["clips"][0]["id"])
     assert (clip["arxiv_id"], clip["source_url"]) == (paper["id"], page.url)
     assert bib_eprints(paperdrop.home) == [paper["id"]]
-    assert extension.tab_badge(page) == {"text": "✓", "title": f"PaperDrop: sent {paper['id']}"}
+    settled(extension)
+    assert extension.tab_badge(page) == {"text": "✓", "title": "PaperDrop: Saved to papers.bib"}
+    assert notifications(extension) == [{"title": "PaperDrop: Saved to papers.bib", "message": paper["title"]}]
 
 
 def test_command_asks_for_the_popup_when_a_page_names_several_papers(browser, extension, pages, paperdrop, corpus):
@@ -125,7 +143,9 @@ def test_context_menu_saves_the_linked_paper_to_bibtex(browser, extension, pages
     clip = wait_delivered(paperdrop, result["clips"][0]["id"])
     assert (clip["arxiv_id"], clip["source_url"], clip["title"]) == (paper["id"], page.url, paper["title"])
     assert bib_eprints(paperdrop.home) == [paper["id"]]  # only the linked paper, not the page's other one
-    assert extension.tab_badge(page) == {"text": "✓", "title": f"PaperDrop: sent {paper['id']}"}
+    settled(extension)
+    assert extension.tab_badge(page) == {"text": "✓", "title": "PaperDrop: Saved to papers.bib"}
+    assert notifications(extension) == [{"title": "PaperDrop: Saved to papers.bib", "message": paper["title"]}]
 
 
 def test_context_menu_queues_the_linked_paper_while_the_server_is_down(browser, extension, pages, paperdrop, corpus):

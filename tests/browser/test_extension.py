@@ -78,9 +78,12 @@ def test_extension_button_ends_saved_after_the_server_delivers_to_bibtex(browser
     button.click()
     expect(button).to_have_text(SAVED, timeout=WAIT_MS)
     assert bib_eprints(paperdrop.home) == [paper["id"]]
-    button.evaluate("b => { b.disabled = false; }")  # a second click re-posts: the server says it has it
-    button.click()
-    expect(button).to_have_text("Already in papers.bib", timeout=WAIT_MS)
+    page.reload()  # the page asks the library on load: the button starts saved
+    expect(button).to_have_text("In your library", timeout=WAIT_MS)
+    popup = extension.open_popup(page)  # saving it again: the server says it has it
+    expect(popup.locator("#papers .state")).to_have_text("In your library")
+    popup.click("#save-all")
+    expect(popup.locator("#papers .state")).to_have_text("Already in papers.bib", timeout=WAIT_MS)
     assert bib_eprints(paperdrop.home) == [paper["id"]]
 
 
@@ -150,11 +153,15 @@ def test_extension_wrong_token_says_how_to_fix_it(browser, extension, pages, pap
     page = browser.new_page()
     page.goto(pages.put(f"https://arxiv.org/abs/{paper['id']}", html.arxiv_abs(paper)))
     page.click(".paperdrop-save")
-    expect(page.locator(".paperdrop-save")).to_have_text(re.compile(r"rejected the token.*`paperdrop token`"))
+    expect(page.locator(".paperdrop-save")).to_have_text("Not connected")  # short: the words are in the card
+    expect(page.locator(".paperdrop-detail")).to_have_text(re.compile(r"rejected the token.*Pair with PaperDrop"))
+    expect(page.locator(".paperdrop-options")).to_be_visible()
     options = browser.new_page()
     options.goto(extension.url("options/options.html"))
     options.click("#test")
-    expect(options.locator("#result")).to_have_text(re.compile(r"rejected the token.*Run `paperdrop token` and paste"))
+    expect(options.locator("#result")).to_have_text(
+        re.compile(r"rejected the token.*Pair with PaperDrop.*paperdrop token")
+    )
     assert bib_eprints(paperdrop.home) == []
 
 
@@ -163,4 +170,4 @@ def test_extension_options_say_when_the_server_is_not_running(browser, extension
     options.goto(extension.url("options/options.html"))
     expect(options.locator("#serverUrl")).to_have_value(paperdrop.url)
     options.click("#test")
-    expect(options.locator("#result")).to_have_text(re.compile(r"not running at .*Start it with `paperdrop serve`"))
+    expect(options.locator("#result")).to_have_text(re.compile(r"not running at .*Start it with “paperdrop serve”"))

@@ -11,6 +11,7 @@
   const ext = globalThis.browser ?? globalThis.chrome;
 
   const widgets = new Map(); // paper key → widget
+  const looked = new Set(); // arXiv ids already asked about (GET /library): once per page
   let items = [];
   let floating = null;
   let scheduled = false;
@@ -35,7 +36,21 @@
     return floating;
   }
 
+  /** `dark` when the text around `anchor` sits on a dark background (Hugging Face's dark theme, dark-mode
+   * extensions): the first opaque background up the tree decides. */
+  function themeOf(anchor) {
+    for (let node = anchor || document.body; node && node.nodeType === 1; node = node.parentElement) {
+      const rgb = (getComputedStyle(node).backgroundColor || '').match(/[\d.]+/g);
+      if (rgb && rgb.length >= 3 && (rgb.length < 4 || Number(rgb[3]) > 0.5)) {
+        const [r, g, b] = rgb.map(Number);
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128 ? 'dark' : 'light';
+      }
+    }
+    return document.documentElement.classList.contains('dark') ? 'dark' : 'light';
+  }
+
   function place(widget, anchor) {
+    widget.root.dataset.theme = themeOf(anchor);
     if (!anchor) floatingBox().append(widget.root);
     else if (anchor.tagName === 'DT') anchor.append(widget.root);
     else anchor.after(widget.root);
@@ -59,10 +74,23 @@
     if (!placed(widget, item.anchor)) place(widget, item.anchor);
   }
 
+  /** One question per page to the server: which of these papers are saved already, and where. */
+  async function lookUpLibrary() {
+    const ids = items.map((item) => item.paper.arxiv_id).filter((id) => id && !looked.has(id));
+    if (!ids.length) return;
+    for (const id of ids) looked.add(id);
+    const answer = await send({ type: 'library', arxivIds: ids });
+    if (!answer.ok) return;
+    for (const entry of answer.papers) {
+      if (entry.saved.length) widgets.get(entry.arxiv_id)?.showLibrary(entry);
+    }
+  }
+
   function scan() {
     scheduled = false;
     items = PD.findPapers(document, location.href).items;
     for (const item of items) decorate(item);
+    lookUpLibrary();
   }
 
   function scheduleScan() {
@@ -77,7 +105,7 @@
       const pageId = PD.ids.parseArxivId(location.href);
       const widget = widgets.get(pageId) || (items.length === 1 ? widgets.get(keyOf(items[0].paper)) : null);
       if (!widget) return { ok: false };
-      widget.save();
+      widget.save(undefined, { report: true });
       return { ok: true };
     },
     // The popup saved these papers: let their buttons follow the same clips.

@@ -12,10 +12,11 @@
   const sleepMs = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
   function queuedView(reason) {
-    return { state: 'queued', text: 'Queued until PaperDrop is back', final: false, title: reason };
+    return { state: 'queued', kind: 'queued', text: 'Queued until PaperDrop is back', final: false,
+      detail: reason || 'PaperDrop is not running.', fix: 'The extension sends it as soon as PaperDrop answers.' };
   }
 
-  const errorView = (error) => ({ state: 'failed', text: error.message, final: true, code: error.code });
+  const errorView = (error) => PD.states.errorView(error);
 
   /** Wait while the save sits in the offline queue; returns the clips once sent, or null on error. */
   async function waitForSend(send, start, count, onView, sleep) {

@@ -4,8 +4,10 @@
 
   const DEFAULTS = Object.freeze({
     serverUrl: 'http://127.0.0.1:7077', // `paperdrop serve` default (docs/design.md "Command line")
-    token: '', // printed by `paperdrop token`
+    token: '', // handed over by pairing (options) or pasted from `paperdrop token`
     defaultTarget: '', // empty: the server's default target
+    paired: false, // the token was taken by the server once (pairing, or a pasted token that worked)
+    unpaired: '', // `token_changed`: the server stopped taking the paired token; the extension says to pair again
     requestTimeoutMs: 10000,
     // Offline queue backoff. Chrome fires alarms at most every 30 s for packed extensions, so the base
     // is 30 s; tests set it tiny (unpacked extensions are not limited).
