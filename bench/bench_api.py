@@ -1,5 +1,7 @@
-"""Load benchmark of clip intake: `paperdrop serve` (waitress + embedded worker, SQLite) against Flask's
-development server as the baseline, both measured in the same run, with the load from a second process.
+"""Load benchmark of clip intake: `paperdrop serve` (waitress + embedded worker) on SQLite and on PostgreSQL,
+against Flask's development server (SQLite) as the baseline, all measured in the same run, with the load from
+a second process. PostgreSQL is a throw-away cluster with its default durability (tests/support/postgres.py,
+`durable=True`: fsync and synchronous_commit on).
 
 Two loads per server, one new paper per `POST /api/v1/clips`:
 - open loop (bench/loadgen.py): 50 keep-alive clients sharing a fixed rate (300 clips/s by default); latency
@@ -29,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.fakes.arxiv import FakeArxiv, load_corpus  # noqa: E402
+from tests.support.postgres import PostgresCluster  # noqa: E402
 from tests.support.server import TOKEN, base_env, free_port, paperdrop_command  # noqa: E402
 
 DEV_SERVER = """
@@ -124,19 +127,19 @@ def run_open_loop(port: int, rate: float, clients: int, duration: float, offset:
     return json.loads(out)
 
 
-def measure(kind: str, args, fake_url: str) -> tuple[dict, dict | None]:
-    """(open-loop result, closed-loop result) for one server, on a fresh data directory."""
+def measure(kind: str, args, fake_url: str, database_url: str | None = None) -> tuple[dict, dict | None]:
+    """(open-loop result, closed-loop result) for one server, on a fresh data directory (and database)."""
     home = Path(tempfile.mkdtemp(prefix=f"paperdrop-bench-{kind}-"))
     # The real pace of arXiv (3 s) and the default sweep: the embedded worker runs as it would for a user.
-    env = base_env(
-        home,
-        {
-            "PAPERDROP_ARXIV_API_URL": fake_url,
-            "PAPERDROP_ARXIV_DELAY": "3",
-            "PAPERDROP_SWEEP_INTERVAL": "30",
-            "PAPERDROP_LEASE_SECONDS": "300",
-        },
-    )
+    settings = {
+        "PAPERDROP_ARXIV_API_URL": fake_url,
+        "PAPERDROP_ARXIV_DELAY": "3",
+        "PAPERDROP_SWEEP_INTERVAL": "30",
+        "PAPERDROP_LEASE_SECONDS": "300",
+    }
+    if database_url:
+        settings["PAPERDROP_DATABASE_URL"] = database_url
+    env = base_env(home, settings)
     port = free_port()
     proc = start(kind, home, env, port)
     try:
@@ -160,10 +163,14 @@ def main() -> None:
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{platform.platform()}"
     )
-    with FakeArxiv(corpus=load_corpus()) as fake:
+    with FakeArxiv(corpus=load_corpus()) as fake, PostgresCluster(durable=True) as postgres:
         rows = [
-            (name, *measure(kind, args, fake.url))
-            for name, kind in (("paperdrop serve (waitress + worker)", "serve"), ("Flask dev server (baseline)", "dev"))
+            ("paperdrop serve, SQLite (waitress + worker)", *measure("serve", args, fake.url)),
+            (
+                "paperdrop serve, PostgreSQL 15 (waitress + worker)",
+                *measure("serve", args, fake.url, postgres.create_database()),
+            ),
+            ("Flask dev server, SQLite (baseline)", *measure("dev", args, fake.url)),
         ]
     print(f"\nOpen loop: {args.connections} clients, {args.rate:g} clips/s offered, {args.duration} s")
     print("| server | clips/s achieved | p50 ms | p90 ms | p99 ms | max ms | answers |")

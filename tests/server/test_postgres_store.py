@@ -1,5 +1,6 @@
 """What only PostgreSQL can get wrong: workers side by side (row locks, SKIP LOCKED, inserts racing), a database
-server that restarts or is gone, and the migrations on both dialects. See docs/design.md "Store"."""
+server that restarts or is gone, and the migrations on both dialects (docs/design.md "Principles", the README's
+"Using PostgreSQL")."""
 
 from __future__ import annotations
 
@@ -275,3 +276,39 @@ def test_the_fixture_database_is_postgresql_and_reachable(postgres):
             assert connection.execute("SELECT current_setting('server_version_num')").fetchone()[0].startswith("15")
     finally:
         postgres.drop_database(url)
+
+
+@pytest.mark.both_stores
+def test_row_ids_up_to_max_id_and_owners_with_a_long_host_name_fit_the_store(rt, client, monkeypatch, store_url):
+    from paperdrop.server.store.models import MAX_ID
+
+    spec = rt.settings.resolve_target(None)
+    with rt.db.session() as session:
+        session.execute(
+            text(
+                f"INSERT INTO papers (id, arxiv_id, version, title, title_norm, authors, abstract, "
+                f"categories, fetched_at, created_at) VALUES ({MAX_ID - 10}, '2403.12943', 1, 'T', 't', "
+                f"'[]', '', '[]', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+    with rt.db.session() as session:
+        session.execute(
+            text(
+                f"INSERT INTO clips (id, status, target, dedupe_key, authors, extra, candidates, "
+                f"paper_id, attempts, created_at, updated_at) VALUES ({MAX_ID - 1}, 'received', "
+                f"'{spec}', 'arxiv:2403.12943', '[]', '{{}}', '[]', {MAX_ID - 10}, 0, "
+                f"CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+        if store_url:  # a PostgreSQL id comes from the column's sequence: it must count that far too
+            session.execute(text(f"SELECT setval(pg_get_serial_sequence('clips', 'id'), {MAX_ID - 1})"))
+    with rt.db.session() as session:
+        [stored] = store_clips(session, [ClipInput(arxiv_id="2401.00001")], spec)
+    assert stored.id == MAX_ID  # the next id after the largest: still a row id on both stores
+    for clip_id in (MAX_ID - 1, MAX_ID):
+        assert client.get(f"/api/v1/clips/{clip_id}", headers=AUTH).status_code == 200
+    monkeypatch.setattr(leases, "HOST", "h" * 253)  # a fully qualified host name may be this long
+    owner = leases.new_owner()
+    with rt.db.session() as session:
+        claimed = leases.claim(session, Clip, Clip.id >= MAX_ID - 1, owner=owner, lease_seconds=30, limit=5)
+    assert claimed == [MAX_ID - 1, MAX_ID]
