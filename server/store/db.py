@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -12,6 +13,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from paperdrop.sync.errors import TransientError
@@ -41,11 +43,14 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
     """An engine; for SQLite, `immediate` makes every transaction BEGIN IMMEDIATE (take the write lock up
     front). A deferred transaction that reads and then writes can fail with "database is locked" when
     another connection wrote in between, without waiting; an immediate one waits its turn instead.
-    PostgreSQL locks rows, not the database: its transactions begin as usual (READ COMMITTED), and
-    connections are checked before use, so a restarted server costs one failed request at most."""
+    PostgreSQL locks rows, not the database: its transactions begin as usual (READ COMMITTED), and a
+    connection that sat idle is checked before use, so a restarted server is not an error once it is back."""
     kind = backend(url)
     if kind == "postgresql":
-        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
+        engine = create_engine(url, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
+        event.listen(engine, "checkout", _ping_if_idle)
+        event.listen(engine, "checkin", _note_checkin)
+        return engine
     if kind != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     path = url.split(":///", 1)[-1]
@@ -57,6 +62,28 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
     begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
     event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
     return engine
+
+
+IDLE_PING_SECONDS = 1.0  # a pooled connection unused this long is checked before use
+
+
+def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+    # SQLAlchemy's pool_pre_ping costs three round trips (BEGIN, SELECT 1, ROLLBACK) on every checkout, more
+    # than the clip intake's own statements. A connection in steady use is known good: only one that sat idle
+    # (through a database restart, say) is pinged; a dead one is replaced before the caller sees it.
+    if time.monotonic() - record.info.get("checked_in", 0.0) < IDLE_PING_SECONDS:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+        dbapi_connection.rollback()
+    except Exception as exc:
+        raise DisconnectionError(str(exc)) from exc  # the pool connects anew (and fails there if still down)
+
+
+def _note_checkin(_dbapi_connection, record) -> None:
+    record.info["checked_in"] = time.monotonic()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
