@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -11,12 +12,15 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from paperdrop.sync.errors import TransientError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 RETRY_AFTER_SECONDS = 5  # what a caller is told to wait when the store cannot take a write
+CONNECT_TIMEOUT_SECONDS = 5  # a database server that does not answer is unavailable (a 503), not a hang
 
 
 class StoreUnavailable(TransientError):
@@ -30,11 +34,24 @@ class StoreUnavailable(TransientError):
         return cls(f"The store cannot take this right now ({reason}).", retry_after=RETRY_AFTER_SECONDS, fix=fix)
 
 
+def backend(url: str) -> str:
+    """The database behind a SQLAlchemy URL: `sqlite`, `postgresql`, ..."""
+    return make_url(url).get_backend_name()
+
+
 def make_engine(url: str, *, immediate: bool = True) -> Engine:
     """An engine; for SQLite, `immediate` makes every transaction BEGIN IMMEDIATE (take the write lock up
     front). A deferred transaction that reads and then writes can fail with "database is locked" when
-    another connection wrote in between, without waiting; an immediate one waits its turn instead."""
-    if not url.startswith("sqlite"):
+    another connection wrote in between, without waiting; an immediate one waits its turn instead.
+    PostgreSQL locks rows, not the database: its transactions begin as usual (READ COMMITTED), and a
+    connection that sat idle is checked before use, so a restarted server is not an error once it is back."""
+    kind = backend(url)
+    if kind == "postgresql":
+        engine = create_engine(url, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
+        event.listen(engine, "checkout", _ping_if_idle)
+        event.listen(engine, "checkin", _note_checkin)
+        return engine
+    if kind != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     path = url.split(":///", 1)[-1]
     if path and path != ":memory:":
@@ -45,6 +62,28 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
     begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
     event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
     return engine
+
+
+IDLE_PING_SECONDS = 1.0  # a pooled connection unused this long is checked before use
+
+
+def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+    # SQLAlchemy's pool_pre_ping costs three round trips (BEGIN, SELECT 1, ROLLBACK) on every checkout, more
+    # than the clip intake's own statements. A connection in steady use is known good: only one that sat idle
+    # (through a database restart, say) is pinged; a dead one is replaced before the caller sees it.
+    if time.monotonic() - record.info.get("checked_in", 0.0) < IDLE_PING_SECONDS:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+        dbapi_connection.rollback()
+    except Exception as exc:
+        raise DisconnectionError(str(exc)) from exc  # the pool connects anew (and fails there if still down)
+
+
+def _note_checkin(_dbapi_connection, record) -> None:
+    record.info["checked_in"] = time.monotonic()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -118,7 +157,8 @@ class Database:
 
     def __init__(self, url: str):
         self.url = url
-        self.is_sqlite = url.startswith("sqlite")
+        self.backend = backend(url)
+        self.is_sqlite = self.backend == "sqlite"
         self.engine = make_engine(url)
         self.read_engine = make_engine(url, immediate=False) if self.is_sqlite else self.engine
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -126,6 +166,8 @@ class Database:
         # SQLite has one writer at a time. Threads of this process queue on a Python lock instead of in
         # SQLite's busy handler, which sleeps in growing steps and turns contention into long tail latency.
         # Write transactions never wait on the network (jobs commit before calling arXiv or a sink).
+        # PostgreSQL takes writers side by side (row locks): no lock here, and claims skip each other's
+        # rows (server/store/leases.py).
         self._write_lock = FairLock() if self.is_sqlite else None
 
     def migrate(self) -> None:
@@ -146,3 +188,10 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
         self.read_engine.dispose()
+
+
+def race_safe(session: Session) -> SessionTransaction | nullcontext[None]:
+    """Wrap an insert that another transaction may make at the same time (a paper, a delivery): on PostgreSQL a
+    SAVEPOINT, so the loser of the race catches the IntegrityError and reads the winner's row in the same
+    transaction. SQLite runs one writer at a time, so no such race exists there and nothing is added."""
+    return session.begin_nested() if session.get_bind().dialect.name != "sqlite" else nullcontext()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -34,6 +34,9 @@ class DeliveryState(StrEnum):
 CLIP_OPEN = (ClipState.RECEIVED, ClipState.RESOLVING)  # still work to do
 MAX_ID = 2**63 - 1  # the largest row id SQLite and PostgreSQL (bigint) can hold
 STATE_LENGTH = 32
+# Row ids: SQLite's INTEGER PRIMARY KEY (the 64-bit rowid; it must be spelled INTEGER), PostgreSQL's BIGINT.
+RowId = Integer().with_variant(BigInteger(), "postgresql")
+OWNER_LENGTH = 320  # `host:pid:random` (server/store/leases.py); a host name alone may be 253 characters
 
 
 def utcnow() -> datetime:
@@ -66,7 +69,7 @@ class LeaseMixin:
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)  # what went wrong, in words
     last_fix: Mapped[str | None] = mapped_column(Text, nullable=True)  # how the user can fix it, if they can
-    lease_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    lease_owner: Mapped[str | None] = mapped_column(String(OWNER_LENGTH), nullable=True)
     lease_expires: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
@@ -75,7 +78,7 @@ class LeaseMixin:
 class Paper(Base):
     __tablename__ = "papers"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
     arxiv_id: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     title: Mapped[str] = mapped_column(Text, nullable=False)
@@ -108,7 +111,7 @@ class Clip(LeaseMixin, Base):
         Index("ix_clips_status_due", "status", "next_attempt_at"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
     status: Mapped[str] = mapped_column(String(STATE_LENGTH), default=ClipState.RECEIVED, nullable=False)
     target: Mapped[str] = mapped_column(Text, nullable=False)
     dedupe_key: Mapped[str] = mapped_column(Text, nullable=False)
@@ -121,7 +124,7 @@ class Clip(LeaseMixin, Base):
     source_site: Mapped[str | None] = mapped_column(String(255), nullable=True)
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
     candidates: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, nullable=False)
-    paper_id: Mapped[int | None] = mapped_column(ForeignKey("papers.id"), nullable=True, index=True)
+    paper_id: Mapped[int | None] = mapped_column(RowId, ForeignKey("papers.id"), nullable=True, index=True)
     arxiv_version: Mapped[int | None] = mapped_column(Integer, nullable=True)  # a version the page linked to
 
     paper: Mapped[Paper | None] = relationship(back_populates="clips")
@@ -134,8 +137,8 @@ class Delivery(LeaseMixin, Base):
         Index("ix_deliveries_state_due", "state", "target", "next_attempt_at"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id"), nullable=False)
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    paper_id: Mapped[int] = mapped_column(RowId, ForeignKey("papers.id"), nullable=False)
     target: Mapped[str] = mapped_column(Text, nullable=False)
     state: Mapped[str] = mapped_column(String(STATE_LENGTH), default=DeliveryState.PENDING, nullable=False)
     remote_key: Mapped[str | None] = mapped_column(String(255), nullable=True)

@@ -102,3 +102,12 @@ def test_sink_deliver_links_or_leaves_out_the_pdf_as_configured(fake, make_sink,
     none.deliver([b])
     assert [x["linkMode"] for x in _attachments(fake, a.remote_key)] == ["linked_url"]
     assert _attachments(fake, b.remote_key) == [] and arxiv_pdfs[0].pdf_requests == []
+
+
+def test_a_paper_with_nothing_to_attach_is_delivered_with_its_item_alone(fake, make_sink):
+    # no PDF wanted, no arXiv comment, no page context: the item is all there is to write
+    sink = make_sink(options=ZoteroOptions(pdf="none"))
+    [request] = make_requests(sink, [make_paper(3, comment=None)])
+    [outcome] = sink.deliver([request])
+    assert outcome.status == "delivered", outcome.error
+    assert len(fake.items()) == 1 and fake.children(request.remote_key) == []
