@@ -1,4 +1,12 @@
-"""Fixtures shared by every suite: a temporary PaperDrop home, runtime, Flask app and client, fake arXiv."""
+"""Fixtures shared by every suite: a temporary PaperDrop home, runtime, Flask app and client, fake arXiv, and
+the store they use.
+
+Stores: every test runs on SQLite (a file in its home) unless its module or the test is marked
+`pytest.mark.both_stores`: then it runs twice, `[sqlite]` and `[postgres]`, the second on a fresh database of
+a throw-away PostgreSQL cluster (tests/support/postgres.py, one per test session). `--store=postgres` runs
+every test on PostgreSQL instead. The URL reaches make_settings() and processes started through
+tests/support/server.py (PAPERDROP_DATABASE_URL).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +17,7 @@ import pytest
 from paperdrop.server.app import create_app
 from paperdrop.server.config import load_settings
 from paperdrop.server.runtime import Runtime
+from tests.support.server import database_url, set_database_url
 
 TOKEN = "test-token-0123456789abcdef"
 HOST = "127.0.0.1:7077"
@@ -29,8 +38,60 @@ def make_settings(home: Path, **overrides):
         "sweep_interval": 0.2,
         "lease_seconds": 30.0,
     }
+    if database_url():
+        values["database_url"] = database_url()
     values.update(overrides)
     return load_settings(values, environ={})
+
+
+STORES = ("sqlite", "postgres")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--store",
+        choices=STORES,
+        default=None,
+        help="run every test on this store (default: SQLite; tests marked both_stores run on both)",
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "both_stores: run on SQLite and on PostgreSQL (tests/conftest.py)")
+
+
+def pytest_generate_tests(metafunc):
+    forced = metafunc.config.getoption("--store")
+    if forced:
+        metafunc.parametrize("store_url", [forced], indirect=True)
+    elif metafunc.definition.get_closest_marker("both_stores"):
+        metafunc.parametrize("store_url", STORES, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One throw-away PostgreSQL cluster for the test session (tests/support/postgres.py)."""
+    from tests.support.postgres import PostgresCluster
+
+    with PostgresCluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(autouse=True)
+def store_url(request):
+    """The store of this test: None for SQLite, else the URL of a fresh PostgreSQL database (dropped after)."""
+    kind = getattr(request, "param", "sqlite")
+    if kind == "sqlite":
+        yield None
+        return
+    cluster = request.getfixturevalue("postgres")
+    url = cluster.create_database()
+    set_database_url(url)
+    try:
+        yield url
+    finally:
+        set_database_url(None)
+        cluster.drop_database(url)
 
 
 @pytest.fixture

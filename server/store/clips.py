@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from paperdrop.server.store import lifecycle
@@ -61,9 +63,24 @@ def store_clips(session: Session, inputs: list[ClipInput], target: TargetSpec) -
         if key not in known and key not in fresh:
             fresh[key] = _values(clip, key, spec)
     if fresh:
-        inserted = conn.execute(insert(table).returning(table.c.id, table.c.dedupe_key), list(fresh.values()))
+        # ON CONFLICT DO NOTHING: another process (a second web process on PostgreSQL) may store the same paper
+        # for the same target at the same moment; its row is then read back below, as if found above.
+        upsert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
+        statement = upsert(table).on_conflict_do_nothing(index_elements=[table.c.target, table.c.dedupe_key])
+        inserted = conn.execute(statement.returning(table.c.id, table.c.dedupe_key), list(fresh.values()))
         for row in inserted:
             known[row.dedupe_key] = (row.id, ClipState.RECEIVED, None)
+        raced = [key for key in fresh if key not in known]
+        if raced:
+            found = conn.execute(
+                select(table.c.id, table.c.dedupe_key, table.c.status, table.c.paper_id).where(
+                    table.c.target == spec, table.c.dedupe_key.in_(raced)
+                )
+            ).all()
+            rows = [*rows, *found]
+            for r in found:
+                known[r.dedupe_key] = (r.id, r.status, r.paper_id)
+                del fresh[r.dedupe_key]
     reopened = _save_again(session, [r.id for r in rows], spec) if rows else set()
     seen: set[str] = set()
     result = []

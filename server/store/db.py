@@ -11,12 +11,14 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from paperdrop.sync.errors import TransientError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 RETRY_AFTER_SECONDS = 5  # what a caller is told to wait when the store cannot take a write
+CONNECT_TIMEOUT_SECONDS = 5  # a database server that does not answer is unavailable (a 503), not a hang
 
 
 class StoreUnavailable(TransientError):
@@ -30,11 +32,21 @@ class StoreUnavailable(TransientError):
         return cls(f"The store cannot take this right now ({reason}).", retry_after=RETRY_AFTER_SECONDS, fix=fix)
 
 
+def backend(url: str) -> str:
+    """The database behind a SQLAlchemy URL: `sqlite`, `postgresql`, ..."""
+    return make_url(url).get_backend_name()
+
+
 def make_engine(url: str, *, immediate: bool = True) -> Engine:
     """An engine; for SQLite, `immediate` makes every transaction BEGIN IMMEDIATE (take the write lock up
     front). A deferred transaction that reads and then writes can fail with "database is locked" when
-    another connection wrote in between, without waiting; an immediate one waits its turn instead."""
-    if not url.startswith("sqlite"):
+    another connection wrote in between, without waiting; an immediate one waits its turn instead.
+    PostgreSQL locks rows, not the database: its transactions begin as usual (READ COMMITTED), and
+    connections are checked before use, so a restarted server costs one failed request at most."""
+    kind = backend(url)
+    if kind == "postgresql":
+        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
+    if kind != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     path = url.split(":///", 1)[-1]
     if path and path != ":memory:":
@@ -118,7 +130,8 @@ class Database:
 
     def __init__(self, url: str):
         self.url = url
-        self.is_sqlite = url.startswith("sqlite")
+        self.backend = backend(url)
+        self.is_sqlite = self.backend == "sqlite"
         self.engine = make_engine(url)
         self.read_engine = make_engine(url, immediate=False) if self.is_sqlite else self.engine
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -126,6 +139,8 @@ class Database:
         # SQLite has one writer at a time. Threads of this process queue on a Python lock instead of in
         # SQLite's busy handler, which sleeps in growing steps and turns contention into long tail latency.
         # Write transactions never wait on the network (jobs commit before calling arXiv or a sink).
+        # PostgreSQL takes writers side by side (row locks): no lock here, and claims skip each other's
+        # rows (server/store/leases.py).
         self._write_lock = FairLock() if self.is_sqlite else None
 
     def migrate(self) -> None:
@@ -146,3 +161,10 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
         self.read_engine.dispose()
+
+
+def race_safe(session: Session) -> SessionTransaction | nullcontext[None]:
+    """Wrap an insert that another transaction may make at the same time (a paper, a delivery): on PostgreSQL a
+    SAVEPOINT, so the loser of the race catches the IntegrityError and reads the winner's row in the same
+    transaction. SQLite runs one writer at a time, so no such race exists there and nothing is added."""
+    return session.begin_nested() if session.get_bind().dialect.name != "sqlite" else nullcontext()

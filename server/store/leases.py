@@ -115,10 +115,20 @@ def claim(
     limit: int,
     values: dict[str, Any] | None = None,
 ) -> list[int]:
-    """Lease up to `limit` due rows matching `where` to `owner`; return their ids (oldest first)."""
+    """Lease up to `limit` due rows matching `where` to `owner`; return their ids (oldest first).
+
+    On PostgreSQL the candidates are locked with FOR UPDATE SKIP LOCKED: workers claiming at the same time
+    each take rows the others are not taking, instead of queueing on the same rows and coming back empty.
+    (SQLite has one writer at a time and ignores the clause.) The UPDATE checks the lease is still free."""
     now = utcnow()
     free = free_condition(model, now)
-    candidates = select(model.id).where(where, due_condition(model, now)).order_by(model.id).limit(limit)
+    candidates = (
+        select(model.id)
+        .where(where, due_condition(model, now))
+        .order_by(model.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=model)
+    )
     session.execute(
         update(model)
         .where(model.id.in_(candidates.scalar_subquery()), free)

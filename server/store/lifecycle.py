@@ -15,8 +15,10 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from paperdrop.server.store.db import race_safe
 from paperdrop.server.store.leases import release
 from paperdrop.server.store.models import (
     Clip,
@@ -138,8 +140,14 @@ def ensure_delivery(session: Session, paper: Paper, target: str) -> Delivery | N
     if found is not None:
         return None
     delivery = Delivery(paper_id=paper.id, target=target, state=DeliveryState.PENDING, attempts=0)
-    session.add(delivery)
-    session.flush()
+    try:
+        with race_safe(session):  # another worker may create it at the same time (PostgreSQL)
+            session.add(delivery)
+            session.flush()
+    except IntegrityError:
+        if session.scalar(select(Delivery.id).where(Delivery.paper_id == paper.id, Delivery.target == target)):
+            return None
+        raise
     return delivery
 
 

@@ -7,8 +7,10 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from paperdrop.server.store.db import race_safe
 from paperdrop.server.store.models import Paper, utcnow
 from paperdrop.sync.arxiv import paper_changes
 from paperdrop.sync.records import PaperRecord, Publication
@@ -34,13 +36,11 @@ def upsert_paper(session: Session, record: PaperRecord) -> tuple[Paper, bool]:
     differs from what was stored (so delivered copies need an update)."""
     paper = session.scalar(select(Paper).where(Paper.arxiv_id == record.arxiv_id))
     now = utcnow()
+    inserted = False
     if paper is None:
-        paper = Paper(arxiv_id=record.arxiv_id, created_at=now)
-        session.add(paper)
-        changed = False
-    else:
-        # a new version, publisher DOI or journal ref makes delivered copies stale (sync.arxiv decides which)
-        changed = bool(paper_changes(to_record(paper), record))
+        paper, inserted = _insert_paper(session, record)
+    # a new version, publisher DOI or journal ref makes delivered copies stale (sync.arxiv decides which)
+    changed = not inserted and bool(paper_changes(to_record(paper), record))
     for name in RECORD_FIELDS:
         value = getattr(record, name)
         setattr(paper, name, list(value) if isinstance(value, list) else value)
@@ -50,6 +50,26 @@ def upsert_paper(session: Session, record: PaperRecord) -> tuple[Paper, bool]:
         paper.changed_at = now
     session.flush()
     return paper, changed
+
+
+def _insert_paper(session: Session, record: PaperRecord) -> tuple[Paper, bool]:
+    """A new row for `record` (True), or the row another worker inserted meanwhile (False; PostgreSQL runs
+    workers side by side)."""
+    paper = Paper(arxiv_id=record.arxiv_id, created_at=utcnow())
+    try:
+        with race_safe(session):
+            for name in RECORD_FIELDS:
+                value = getattr(record, name)
+                setattr(paper, name, list(value) if isinstance(value, list) else value)
+            paper.title_norm = normalize_title(record.title)
+            session.add(paper)
+            session.flush()
+    except IntegrityError:
+        found = session.scalar(select(Paper).where(Paper.arxiv_id == record.arxiv_id))
+        if found is None:
+            raise
+        return found, False
+    return paper, True
 
 
 def set_publication(paper: Paper, publication: Publication | None) -> bool:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import threading
 from concurrent.futures import Future
 
+import pytest
+
 from paperdrop.server.store.db import FairLock
 from paperdrop.server.store.models import Clip
 from paperdrop.sync.records import ClipInput
+
+pytestmark = pytest.mark.both_stores  # SQLite and PostgreSQL (tests/conftest.py)
 
 
 def test_intake_stores_concurrent_saves_once_each(rt):

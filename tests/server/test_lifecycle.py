@@ -23,6 +23,8 @@ from paperdrop.sync.records import ClipInput, DeliveryOutcome, TargetStatus
 from paperdrop.sync.targets import parse_target_spec
 from tests.conftest import make_settings
 
+pytestmark = pytest.mark.both_stores  # SQLite and PostgreSQL (tests/conftest.py)
+
 
 def store(rt, *clips: ClipInput, target: str | None = None) -> list[int]:
     with rt.db.session() as session:
@@ -221,3 +223,7 @@ def test_refresh_updates_changed_papers_in_place(rt, fake_arxiv):
 def test_retry_policy_doubles_from_a_minute_up_to_hours(attempts, expected):
     delay = RetryPolicy().delay(attempts)
     assert expected * 0.8 <= delay <= min(expected * 1.2, 6 * 3600)
+
+
+def test_store_is_the_one_asked_for(rt, store_url):
+    assert rt.db.backend == ("postgresql" if store_url else "sqlite")

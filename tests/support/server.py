@@ -14,6 +14,19 @@ from pathlib import Path
 
 TOKEN = "e2e-token-0123456789abcdef"
 
+# The store of the running test: None is SQLite in the PaperDrop home; a URL (PostgreSQL) is set by the
+# `store` fixture of tests/conftest.py, and reaches make_settings() and the processes started here.
+_database_url: str | None = None
+
+
+def set_database_url(url: str | None) -> None:
+    global _database_url
+    _database_url = url
+
+
+def database_url() -> str | None:
+    return _database_url
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -38,6 +51,8 @@ def base_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
             "PYTHONUNBUFFERED": "1",
         }
     )
+    if _database_url:
+        env["PAPERDROP_DATABASE_URL"] = _database_url
     env.update(extra or {})
     return env
 
