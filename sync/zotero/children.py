@@ -77,6 +77,9 @@ class ChildWriter:
         stored = {job.key: self._pdf_for(job, progress) for job in jobs}
         objects = [(job, obj) for job in jobs if job.outcome is None for obj in self._children(job, stored[job.key])]
         left = Counter(job.key for job, _ in objects)
+        for job in jobs:
+            if job.outcome is None and not left[job.key]:  # no note to write and no PDF attached (pdf "none")
+                self._finish(job, None, None, progress)
         for chunk in batches(objects):
             results = read_results(self._client.write_items([obj for _, obj in chunk]), len(chunk))
             versions: dict[str, int | None] = {}

@@ -102,3 +102,12 @@ def test_sink_deliver_links_or_leaves_out_the_pdf_as_configured(fake, make_sink,
     none.deliver([b])
     assert [x["linkMode"] for x in _attachments(fake, a.remote_key)] == ["linked_url"]
     assert _attachments(fake, b.remote_key) == [] and arxiv_pdfs[0].pdf_requests == []
+
+
+def test_sink_deliver_settles_a_paper_with_no_children_to_write(fake, make_sink):
+    # PDF "none", no arXiv comment and no digest context: the item is all there is, and it is delivered.
+    sink = make_sink("N", options=ZoteroOptions(pdf="none"))
+    [request] = make_requests(sink, [make_paper(3, comment=None)])
+    [outcome] = sink.deliver([request])
+    assert outcome.status == "delivered", outcome.error
+    assert fake.children(request.remote_key) == []
