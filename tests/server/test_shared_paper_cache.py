@@ -3,6 +3,7 @@ fetched again by a worker on another machine (its own data directory, the same s
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from paperdrop.server.jobs.resolve import resolve_clips
@@ -13,8 +14,9 @@ from paperdrop.sync.records import ClipInput
 from tests.conftest import make_settings
 
 
-def test_a_paper_fetched_by_one_machine_is_not_fetched_again_by_another(tmp_path, fake_arxiv):
-    store = f"sqlite:///{tmp_path / 'shared.db'}"
+@pytest.mark.both_stores
+def test_a_paper_fetched_by_one_machine_is_not_fetched_again_by_another(tmp_path, fake_arxiv, store_url):
+    store = store_url or f"sqlite:///{tmp_path / 'shared.db'}"
     machines = [
         Runtime(make_settings(tmp_path / name, arxiv_api_url=fake_arxiv.url, database_url=store))
         for name in ("machine1", "machine2")
@@ -26,7 +28,9 @@ def test_a_paper_fetched_by_one_machine_is_not_fetched_again_by_another(tmp_path
         asked = len(fake_arxiv.requests)
         assert asked == 1
 
-        [two] = save_clips(second, [ClipInput(arxiv_id="2403.12943v1")], f"bibtex:{tmp_path / 'other.bib'}").clip_ids
+        [two] = save_clips(
+            second, [ClipInput(arxiv_id="2403.12943v1")], f"bibtex:{tmp_path / 'machine2' / 'other.bib'}"
+        ).clip_ids
         assert resolve_clips(second, [two]).resolved == 1
         assert len(fake_arxiv.requests) == asked  # the store answered
         with second.db.reading() as session:
