@@ -76,9 +76,26 @@ class Deployment:
             assert time.monotonic() < deadline, self.logs()
             time.sleep(0.1)
 
-    def kill(self, name: str) -> None:
-        self.processes[name].send_signal(signal.SIGKILL)
-        self.processes[name].wait(10)
+    def kill_mid_job(self, name: str, timeout: float = 60.0) -> str:
+        """SIGKILL worker `name` while a job of it has been running for a moment; returns that job's name."""
+        log = self.root / f"{name}.log"
+        seen: set[str] = set()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = log.read_text(errors="replace")
+            running = {
+                job: task
+                for task, job in re.findall(r"Executing ([\w.]+): ([0-9a-f-]{36})", text)
+                if f"{job} executed in" not in text and f"{job} @" not in text
+            }
+            caught = [job for job in running if job in seen]
+            if caught:
+                self.processes[name].send_signal(signal.SIGKILL)
+                self.processes[name].wait(10)
+                return running[caught[0]]
+            seen = set(running)
+            time.sleep(0.02)
+        raise AssertionError(f"{name} never ran a job:\n{self.logs()}")
 
     def stop(self) -> None:
         for process in self.processes.values():
@@ -202,7 +219,8 @@ def _post_while_failing(deployment: Deployment, papers: list[dict], redis_server
     restart: threading.Thread | None = None
     for n, chunk in enumerate(chunks):
         if n == len(chunks) // 3:
-            deployment.kill("worker0")
+            killed = deployment.kill_mid_job("worker0")
+            print(f"worker0 killed while running {killed}")
         if n == 2 * len(chunks) // 3:
             restart = threading.Thread(target=redis_server.restart, kwargs={"down_for": 1.0})
             restart.start()
