@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from pydantic import ValidationError
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from paperdrop.server.store.db import RETRY_AFTER_SECONDS, StoreUnavailable
@@ -75,6 +75,17 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(ConfigurationError)
     def _config(exc: ConfigurationError):
         return error_response(409, "configuration", str(exc))
+
+    @app.errorhandler(DataError)
+    def _data_error(exc: DataError) -> Response:
+        # A value the database cannot hold (PostgreSQL refuses NUL characters in text) that got past the
+        # request's checks: the caller's input, so a 400 naming the problem, never a 500.
+        reason = str(exc.orig or exc).strip().splitlines()[0][:200]
+        app.logger.warning("store refused a value on %s %s: %s", request.method, request.path, reason)
+        message = f"The store cannot hold a value of this request ({reason}); remove control characters."
+        if is_api_request():
+            return error_response(400, "invalid_input", message)
+        return Response(message, 400, mimetype="text/plain")
 
     @app.errorhandler(StoreUnavailable)
     @app.errorhandler(OperationalError)

@@ -141,7 +141,8 @@ def _query_parameters(model: type[BaseModel] | None) -> list[dict[str, Any]]:
         prop.pop("title", None)
         prop.pop("default", None)
         if "anyOf" in prop:  # an optional value: the parameter is simply left out
-            prop = next(p for p in prop["anyOf"] if p.get("type") != "null")
+            variants = prop.pop("anyOf")
+            prop = {**prop, **next(p for p in variants if p.get("type") != "null")}  # keeps e.g. its pattern
         parameter: dict[str, Any] = {"name": name, "in": "query", "required": name in required, "schema": prop}
         if description:
             parameter["description"] = description

@@ -193,7 +193,13 @@ class ClipsIn(Strict):
         None,
         max_length=1024,
         description="A target name or spec (see the server's document for the places it accepts); default if unset",
+        json_schema_extra={"pattern": PLAIN_TEXT},
     )
+
+    @field_validator("target")
+    @classmethod
+    def _plain_text(cls, value: str | None) -> str | None:
+        return _no_control(value)
 
 
 class FromRows(BaseModel):
@@ -318,6 +324,10 @@ QueryInt = Annotated[int, BeforeValidator(_ascii_int)]
 MAX_PAGE = 1_000_000
 
 
+# Text in a query: no control characters either (PostgreSQL cannot even compare a NUL); refused with 422.
+TEXT_PARAMETER: dict[str, JsonValue] = {"pattern": PLAIN_TEXT}
+
+
 class Query(BaseModel):
     """Query parameters: checked like bodies (one error shape); parameters this operation does not take are
     ignored, as browsers and proxies add their own."""
@@ -327,10 +337,23 @@ class Query(BaseModel):
 
 class PapersQuery(Query):
     state: DeliveryState | None = Field(None, description="only papers with a delivery in this state")
-    q: str | None = Field(None, min_length=1, max_length=200, description="title words, an author or an arXiv id")
-    target: str | None = Field(None, min_length=1, max_length=1024, description="only papers delivered here")
+    q: str | None = Field(
+        None,
+        min_length=1,
+        max_length=200,
+        description="title words, an author or an arXiv id",
+        json_schema_extra=TEXT_PARAMETER,
+    )
+    target: str | None = Field(
+        None, min_length=1, max_length=1024, description="only papers delivered here", json_schema_extra=TEXT_PARAMETER
+    )
     page: QueryInt = Field(1, ge=1, le=MAX_PAGE, description="1-based page")
     per_page: QueryInt = Field(50, ge=1, le=200)
+
+    @field_validator("q", "target")
+    @classmethod
+    def _plain_text(cls, value: str | None) -> str | None:
+        return _no_control(value)
 
 
 CLIP_IDS = rf"^[0-9]{{1,19}}(,[0-9]{{1,19}}){{0,{MAX_IDS_PER_LOOKUP - 1}}}$"
@@ -363,7 +386,14 @@ class LibraryQuery(Query):
 
 
 class ExportQuery(Query):
-    target: str | None = Field(None, min_length=1, max_length=1024, description="only papers delivered there")
+    target: str | None = Field(
+        None, min_length=1, max_length=1024, description="only papers delivered there", json_schema_extra=TEXT_PARAMETER
+    )
+
+    @field_validator("target")
+    @classmethod
+    def _plain_text(cls, value: str | None) -> str | None:
+        return _no_control(value)
 
 
 class CopyOut(BaseModel):

@@ -33,9 +33,14 @@ class PaperDropGroup(click.Group):
 
 
 def make_runtime():
+    """The command's runtime, closed when the command ends (its database connections with it)."""
     from paperdrop.server.runtime import Runtime
 
-    return Runtime()
+    rt = Runtime()
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(rt.close)
+    return rt
 
 
 def setup_logging(level: int = logging.INFO) -> None:

@@ -27,7 +27,7 @@ def failed() -> str:
         return render_template("dashboard/failed.html", clips=clips, total=total)
 
 
-@bp.post("/failed/<int:clip_id>/retry")
+@bp.post("/failed/<id:clip_id>/retry")
 def retry_clip(clip_id: int) -> Response:
     with rt().db.session() as session:
         clip = session.get(Clip, clip_id)
@@ -50,7 +50,7 @@ def retry_all() -> Response:
     return back("dashboard.failed", f"Trying {count} clip{'' if count == 1 else 's'} again.", "success")
 
 
-@bp.post("/failed/<int:clip_id>/choose")
+@bp.post("/failed/<id:clip_id>/choose")
 def correct_clip(clip_id: int) -> Response:
     """A clip that failed on a wrong id: a person gives the right one (checked on arXiv first)."""
     given = request.form.get("arxiv_id", "")

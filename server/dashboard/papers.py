@@ -15,6 +15,7 @@ from paperdrop.server.services.requeue import retry_paper
 from paperdrop.server.services.targets import known_targets
 from paperdrop.server.store.models import Paper
 from paperdrop.sync.errors import InputError
+from paperdrop.sync.text import CONTROL_CHARACTER
 
 PER_PAGE = 50
 
@@ -28,7 +29,7 @@ def _query_from_args() -> PaperQuery:
     return PaperQuery(
         state=state,
         target=target,
-        q=(args.get("q") or "").strip() or None,
+        q=CONTROL_CHARACTER.sub("", args.get("q") or "").strip() or None,  # never typed in the search box
         page=int(page) if page.isdigit() and int(page) > 0 else 1,
         per_page=PER_PAGE,
     )

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from paperdrop.server.store.models import Clip
 from tests.conftest import TOKEN
+
+pytestmark = pytest.mark.both_stores  # SQLite and PostgreSQL (tests/conftest.py)
 
 
 def post(client, papers, target=None):

@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from paperdrop.server.jobs.deliver import deliver_target
@@ -21,6 +22,8 @@ from paperdrop.sync.errors import ThrottledError, TransientError
 from paperdrop.sync.records import ClipInput, DeliveryOutcome, TargetStatus
 from paperdrop.sync.targets import parse_target_spec
 from tests.conftest import make_settings
+
+pytestmark = pytest.mark.both_stores  # SQLite and PostgreSQL (tests/conftest.py)
 
 
 class StepSink:

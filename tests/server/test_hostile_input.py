@@ -10,6 +10,8 @@ import pytest
 from paperdrop.server.store.models import Clip
 from tests.conftest import TOKEN
 
+pytestmark = pytest.mark.both_stores  # SQLite and PostgreSQL (tests/conftest.py)
+
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 TOO_BIG = str(2**63)
 
@@ -78,6 +80,54 @@ def test_control_characters_hidden_in_extra_are_refused_too(client):
     assert response.status_code == 422 and "'github'" in json.dumps(response.get_json())
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/papers?q=a%00b", "/api/v1/papers?q=%00", "/api/v1/papers?target=a%00b", "/api/v1/export.bib?target=%00"],
+)
+def test_a_nul_in_a_query_is_refused_with_422(client, path):
+    # PostgreSQL cannot even compare text holding a NUL: refused as the caller's mistake on every store
+    response = client.get(path, headers=AUTH)
+    assert response.status_code == 422, response.get_data(as_text=True)[:300]
+    assert "U+0000" in json.dumps(response.get_json())
+
+
+def test_a_nul_in_the_target_refuses_the_request_and_stores_nothing(client, rt):
+    response = client.post(
+        "/api/v1/clips", json={"papers": [{"arxiv_id": "2403.12943"}], "target": "zotero:Reading\x00ML"}, headers=AUTH
+    )
+    assert response.status_code == 422 and "U+0000" in json.dumps(response.get_json())
+    with rt.db.reading() as session:
+        assert session.query(Clip).count() == 0
+
+
+@pytest.mark.parametrize("field", ["title", "url", "abstract", "source_url", "source_site", "authors", "extra"])
+def test_a_nul_in_any_field_of_a_paper_rejects_that_paper_and_saves_the_others(client, rt, field):
+    value = {"authors": ["Ada\x00"], "extra": {"note": ["x\x00"]}}.get(field, "x\x00y")
+    papers = [{"arxiv_id": "2403.12943"}, {"title": "A title", field: value}, {"arxiv_id": "2401.00001"}]
+    response = client.post("/api/v1/clips", json={"papers": papers}, headers=AUTH)
+    assert response.status_code == 202, response.get_data(as_text=True)[:300]
+    kinds = [c["outcome"]["kind"] for c in response.get_json()["clips"]]
+    assert kinds == ["saving", "rejected", "saving"]
+    with rt.db.reading() as session:
+        assert sorted(c.arxiv_id for c in session.query(Clip)) == ["2401.00001", "2403.12943"]
+
+
+def test_the_dashboard_search_ignores_a_nul(client, rt):
+    from tests.dashboard.conftest import sign_in
+
+    sign_in(client)
+    assert client.get("/?q=a%00b").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/failed/99999999999999999999/retry", "/failed/9223372036854775808/choose"])
+def test_dashboard_ids_beyond_any_row_are_404(client, path):
+    from tests.dashboard.conftest import csrf_from, sign_in
+
+    sign_in(client)
+    token = csrf_from(client.get("/failed").get_data(as_text=True))
+    assert client.post(path, data={"csrf_token": token, "arxiv_id": "2403.12943"}).status_code == 404
+
+
 def test_method_not_allowed_says_which_methods_are(client):
     response = client.delete("/api/v1/clips", headers=AUTH)
     assert response.status_code == 405 and response.headers["Allow"] == "GET, HEAD, OPTIONS, POST"
@@ -124,12 +174,13 @@ def test_api_may_write_in_the_allowed_folders_and_to_named_targets(client, rt, h
     assert f"bibtex:{home}/refs.bib" in targets  # a relative path starts in the data directory
 
 
-def test_the_cli_may_name_any_bib_file_but_never_a_file_that_is_not_one(home, tmp_path, fake_arxiv):
+def test_the_cli_may_name_any_bib_file_but_never_a_file_that_is_not_one(home, tmp_path, fake_arxiv, store_url):
     from click.testing import CliRunner
 
     from paperdrop.server.cli import main
 
     env = {"PAPERDROP_HOME": str(home), "PAPERDROP_ARXIV_API_URL": fake_arxiv.url, "PAPERDROP_TOKEN": TOKEN}
+    env |= {"PAPERDROP_DATABASE_URL": store_url} if store_url else {}
     outside = tmp_path / "outside" / "refs.bib"
     stored = CliRunner().invoke(main, ["import", "2403.12943", "--to", f"bibtex:{outside}"], env=env)
     assert stored.exit_code == 0, stored.output

@@ -7,6 +7,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from paperdrop.server.runtime import Runtime
 from paperdrop.server.store.clips import store_clips
 from paperdrop.server.store.models import Clip, Delivery
@@ -14,6 +16,8 @@ from paperdrop.sync.records import ClipInput
 from tests.conftest import make_settings
 from tests.fakes.arxiv import FakeArxiv, load_corpus
 from tests.support.server import base_env, paperdrop_command
+
+pytestmark = pytest.mark.both_stores  # SQLite and PostgreSQL (tests/conftest.py)
 
 
 def _start_worker(home: Path, fake: FakeArxiv) -> subprocess.Popen:
