@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LOCK_NAME = "arxiv.lock"
+JITTER = 0.005  # seconds, at most, added to each sleep of a RedisGate waiter
 STAMP_NAME = "arxiv.last"  # wall-clock time (time.time()) at which the previous request ended
 
 
@@ -241,7 +242,7 @@ class RedisGate:
                 raise TransientError(
                     "Timed out waiting for the arXiv gate: other PaperDrop workers hold it.", retry_after=self.delay
                 )
-            self._sleep(wait / 1e6 * random.uniform(1.0, 1.1))
+            self._sleep(wait / 1e6 + random.uniform(0.0, JITTER))  # waiters woken together do not ask at once
 
     def _keep(self, token: str, stop: threading.Event) -> None:
         while not stop.wait(self.renew):
