@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from paperdrop.sync.errors import ThrottledError
+from paperdrop.sync.errors import ThrottledError, TransientError
 from paperdrop.sync.shared import SharedBackoff, connect
 from tests.support.redis import RedisServer
 
@@ -13,10 +13,15 @@ from .conftest import make_paper, make_requests
 
 
 @pytest.fixture
-def shared(tmp_path):
+def redis_server(tmp_path):
     with RedisServer(tmp_path / "redis") as server:
-        client = connect(server.url)
-        yield lambda name: SharedBackoff(client, name)
+        yield server
+
+
+@pytest.fixture
+def shared(redis_server):
+    client = connect(redis_server.url)
+    return lambda name: SharedBackoff(client, name)
 
 
 def test_a_backoff_seen_by_one_worker_pauses_a_worker_on_another_machine(fake, make_sink, job, tmp_path, shared):
@@ -56,3 +61,15 @@ def test_the_shared_backoff_only_grows(shared):
     backoff.extend(5)
     assert 25 < backoff.remaining() <= 30
     assert shared("zotero-user-2").remaining() == 0
+
+
+def test_redis_down_is_a_transient_error_and_nothing_is_written(fake, make_sink, job, tmp_path, shared, redis_server):
+    sink = make_sink(state_dir=tmp_path / "machine1", shared_backoff=shared)
+    requests = make_requests(sink, [make_paper(i) for i in range(3)])
+    redis_server.stop()
+    with pytest.raises(TransientError) as caught:
+        sink.deliver(requests, job.run())
+    assert "Redis" in caught.value.message and not isinstance(caught.value, ThrottledError)
+    assert fake.requests("POST") == []
+    redis_server.start()  # back: the same requests go through
+    assert {o.status for o in sink.deliver(requests, job.run())} == {"delivered"}
