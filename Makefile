@@ -10,7 +10,7 @@ setup: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,redis,postgres]'
+	$(BIN)/pip install --quiet -e '.[test,redis,postgres,deploy]'
 	touch $@
 
 serve: setup  ## set up and run PaperDrop on its embedded defaults

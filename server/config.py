@@ -66,7 +66,10 @@ class Settings:
         help="SQLAlchemy URL of the store (SQLite in WAL mode by default; PostgreSQL works).",
     )
     redis_url: str | None = _setting(
-        None, help="Redis URL for the job queue; unset uses the embedded SQLite queue.", secret=True
+        None,
+        help="Redis URL for the job queue, the arXiv gate and the Zotero back-offs shared by every machine; "
+        "unset keeps them in the data directory (the embedded SQLite queue, file locks).",
+        secret=True,
     )
     default_target: str = _setting(
         lambda s: f"bibtex:{Path(s['home']) / 'papers.bib'}",

@@ -24,12 +24,16 @@ from paperdrop.sync.errors import ConfigurationError
 from paperdrop.sync.targets import Sink, SinkContext, TargetSpec, make_sink
 
 if TYPE_CHECKING:
+    from redis import Redis
+
     from paperdrop.server.jobs.queue import JobQueue
     from paperdrop.server.store.intake import IntakeWriter
     from paperdrop.sync.arxiv import ArxivService
+    from paperdrop.sync.arxiv.gate import Gate
     from paperdrop.sync.arxiv.pdfs import PdfStore
     from paperdrop.sync.bibtex import BibtexOptions
     from paperdrop.sync.crossref import CrossrefClient
+    from paperdrop.sync.shared import SharedBackoff
 
 log = logging.getLogger(__name__)
 
@@ -85,11 +89,33 @@ class Runtime:
         return IntakeWriter(self.db)
 
     @cached_property
+    def redis(self) -> Redis | None:
+        """The deployment's Redis (PAPERDROP_REDIS_URL), shared by every machine: the arXiv gate and the Zotero
+        back-offs live there (sync/shared.py). None on a single machine."""
+        if not self.settings.redis_url:
+            return None
+        from paperdrop.sync.shared import connect
+
+        return connect(self.settings.redis_url)
+
+    @cached_property
+    def arxiv_gate(self) -> Gate:
+        """One arXiv pace: for this machine's processes (a file lock in the data directory), or for every machine
+        of the deployment (Redis)."""
+        from paperdrop.sync.arxiv.gate import ArxivGate, RedisGate
+
+        s = self.settings
+        if self.redis is not None:
+            return RedisGate(s.arxiv_delay, self.redis, lease=max(10.0, 3 * s.arxiv_delay))
+        return ArxivGate(s.arxiv_delay, self.state_dir("arxiv"))
+
+    @cached_property
     def arxiv(self) -> ArxivService:
         from paperdrop.sync.arxiv import ArxivService
 
         s = self.settings
         return ArxivService(
+            gate=self.arxiv_gate,
             api_url=s.arxiv_api_url,
             delay=s.arxiv_delay,
             state_dir=self.state_dir("arxiv"),
@@ -130,7 +156,7 @@ class Runtime:
         s = self.settings
         return PdfStore(
             base_url=s.arxiv_pdf_url,
-            gate=self.arxiv.gate,
+            gate=self.arxiv_gate,
             cache_dir=self.home / "pdfs",
             user_agent=USER_AGENT.format(version=__version__, delay=s.arxiv_delay),
             timeout=max(s.arxiv_timeout, 60.0),
@@ -160,7 +186,14 @@ class Runtime:
             bibtex=self.bibtex_options,
             zotero_options=options,
             pdfs=self.pdfs if s.zotero_pdf == "stored" else None,
+            shared_backoff=self._shared_backoff if self.redis is not None else None,
         )
+
+    def _shared_backoff(self, name: str) -> SharedBackoff:
+        from paperdrop.sync.shared import SharedBackoff
+
+        assert self.redis is not None
+        return SharedBackoff(self.redis, name)
 
     @cached_property
     def bibtex_options(self) -> BibtexOptions:
@@ -206,7 +239,7 @@ class Runtime:
             s = settings
             self.policy = RetryPolicy(s.retry_base, s.retry_max, s.max_attempts)
             self._sinks.clear()
-            for name in ("sink_context", "bibtex_options", "arxiv", "crossref", "pdfs"):
+            for name in ("sink_context", "bibtex_options", "arxiv", "arxiv_gate", "redis", "crossref", "pdfs"):
                 self.__dict__.pop(name, None)  # cached properties built from the old settings
         for callback in self._on_reload:
             callback(settings)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from paperdrop.sync.bibtex import BibtexOptions
     from paperdrop.sync.zotero import ZoteroConfig, ZoteroOptions
     from paperdrop.sync.zotero.children import PdfSource
+    from paperdrop.sync.zotero.client import BackoffStore
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,8 @@ class SinkContext:
     bibtex: BibtexOptions
     zotero_options: ZoteroOptions | None = None  # how items are made (PDF stored/linked/none, tags, notes)
     pdfs: PdfSource | None = None  # arXiv PDFs for storing in Zotero (paced, cached); None links them instead
+    # name -> a back-off shared by every worker of the deployment (Redis); None keeps it per machine
+    shared_backoff: Callable[[str], BackoffStore] | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,7 @@ def _zotero_sink(spec: TargetSpec, context: SinkContext) -> Sink:
         timeout=context.zotero_timeout,
         options=context.zotero_options,
         pdfs=context.pdfs,
+        shared_backoff=context.shared_backoff,
     )
 
 

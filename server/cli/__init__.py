@@ -148,6 +148,23 @@ def worker(threads: int | None) -> None:
     Worker(rt, threads=threads).run_forever()
 
 
+@main.command()
+def migrate() -> None:
+    """Bring the store's schema to this version of PaperDrop, then exit.
+
+    Every process also does this when it starts; in a group deployment run it once after an upgrade, before
+    starting the web process and the workers (README "Deploying for a group")."""
+    from paperdrop.server.store.db import current_revision
+
+    rt = make_runtime()  # migrates
+    try:
+        revision = current_revision(rt.db.engine)
+        url = rt.db.engine.url.render_as_string(hide_password=True)
+        click.echo(f"The store {url} is at migration {revision}.")
+    finally:
+        rt.close()
+
+
 main.add_command(import_command)
 main.add_command(service)
 register_admin(main)

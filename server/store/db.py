@@ -11,7 +11,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
@@ -104,12 +104,27 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+MIGRATION_LOCK = 0x50445244  # "PDRD": the PostgreSQL advisory lock that one migrating process holds at a time
+
+
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest migration (idempotent; run at every start)."""
+    """Bring the schema to the newest migration (idempotent; run at every start). On PostgreSQL the processes
+    of a group deployment may start at the same moment: an advisory lock held for the transaction lets one
+    migrate while the others wait, then find nothing left to do."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the store's schema is at (None: an empty store)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
 
 
 class FairLock:

@@ -20,7 +20,7 @@ import requests
 from lxml import etree
 from tenacity import RetryCallState, RetryError, Retrying, retry_if_exception_type, wait_exponential_jitter
 
-from paperdrop.sync.arxiv.gate import ArxivGate
+from paperdrop.sync.arxiv.gate import Gate
 from paperdrop.sync.errors import InputError, PermanentError, ThrottledError, TransientError
 
 MAX_PAGE = 2000  # arXiv answers at most 2000 entries per request; more is HTTP 400
@@ -54,7 +54,7 @@ class ArxivSession(requests.Session):
     """The HTTP under `arxiv.Client`: gate, timeout, User-Agent and status checks on every request.
     `requests_made` counts every request sent, retries included."""
 
-    def __init__(self, gate: ArxivGate, *, user_agent: str, timeout: float, rate_limit_pause: float):
+    def __init__(self, gate: Gate, *, user_agent: str, timeout: float, rate_limit_pause: float):
         super().__init__()
         self.gate, self.user_agent, self.timeout = gate, user_agent, timeout
         self.rate_limit_pause = rate_limit_pause
@@ -98,7 +98,7 @@ class ArxivClient:
     def __init__(
         self,
         api_url: str,
-        gate: ArxivGate,
+        gate: Gate,
         *,
         timeout: float = 30.0,
         user_agent: str,

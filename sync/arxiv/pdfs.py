@@ -14,7 +14,7 @@ from pathlib import Path
 
 import requests
 
-from paperdrop.sync.arxiv.gate import ArxivGate
+from paperdrop.sync.arxiv.gate import Gate
 from paperdrop.sync.errors import PermanentError, ThrottledError, TransientError
 
 DEFAULT_PDF_URL = "https://arxiv.org/pdf/"
@@ -24,7 +24,7 @@ PDF_MAGIC = b"%PDF-"
 class PdfStore:
     """`path(arxiv_id, version)` is the local copy of that PDF, downloaded on first use."""
 
-    def __init__(self, *, base_url: str, gate: ArxivGate, cache_dir: Path, user_agent: str, timeout: float = 60.0):
+    def __init__(self, *, base_url: str, gate: Gate, cache_dir: Path, user_agent: str, timeout: float = 60.0):
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.gate = gate
         self.cache_dir = cache_dir

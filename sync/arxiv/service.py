@@ -11,7 +11,7 @@ import arxiv
 
 from paperdrop.sync.arxiv import queries
 from paperdrop.sync.arxiv.client import ArxivClient
-from paperdrop.sync.arxiv.gate import ArxivGate
+from paperdrop.sync.arxiv.gate import ArxivGate, Gate
 from paperdrop.sync.arxiv.matching import decide
 from paperdrop.sync.arxiv.records import to_paper_record
 from paperdrop.sync.errors import InputError
@@ -31,8 +31,9 @@ LOOKUP_ATTEMPTS = 2  # a person waits on a lookup (the review form): one retry, 
 
 
 class ArxivService:
-    """`state_dir` is shared by every process of the deployment (the gate's lock and pace live there);
-    `sleep` is what short retries wait with (tests pass a recorder)."""
+    """`state_dir` is shared by every process of one machine (the file gate's lock and pace live there);
+    `gate` replaces that gate (a `RedisGate` shared by several machines); `sleep` is what short retries wait
+    with (tests pass a recorder)."""
 
     def __init__(
         self,
@@ -49,8 +50,9 @@ class ArxivService:
         max_wait: float = 60.0,
         throttle_wait: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
+        gate: Gate | None = None,
     ):
-        self.gate = ArxivGate(delay, Path(state_dir))
+        self.gate: Gate = gate or ArxivGate(delay, Path(state_dir))
         self.client = ArxivClient(
             api_url,
             self.gate,

@@ -11,9 +11,10 @@ pyzotero/httpx2 failure leaves as a `sync.errors` class.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx2
 from pyzotero import errors as ze
@@ -23,6 +24,8 @@ from tenacity import RetryError, Retrying, retry_if_exception_type, stop_after_a
 from paperdrop.sync.errors import ConfigurationError, PermanentError, ThrottledError, TransientError
 from paperdrop.sync.zotero.config import KEYS_PAGE, ZoteroConfig
 from paperdrop.sync.zotero.transport import Throttled, ThrottleTransport
+
+log = logging.getLogger(__name__)
 
 MAX_OBJECTS_PER_WRITE = 50  # more gets HTTP 413 (docs/reference.md "Writes")
 MAX_KEYS_PER_READ = 50  # itemKey=A,B,... takes at most 50 keys
@@ -41,6 +44,14 @@ class _Outage(Exception):
 T = TypeVar("T")
 
 
+class BackoffStore(Protocol):
+    """A back-off shared with the other workers of the deployment (sync/shared.py `SharedBackoff`)."""
+
+    def remaining(self) -> float: ...
+
+    def extend(self, seconds: float) -> None: ...
+
+
 class ZoteroClient:
     """One library, one pyzotero instance, one connection pool. Not shared across threads."""
 
@@ -51,10 +62,13 @@ class ZoteroClient:
         timeout: float = 30.0,
         transport: httpx2.BaseTransport | None = None,
         clock: Callable[[], float] = time.time,
+        shared_backoff: BackoffStore | None = None,
     ):
         self.config = config
         self.clock = clock
         self.backoff_until = 0.0  # wall-clock time before which no request may be sent
+        # The library's back-off as every worker of the deployment sees it (Redis); None on one machine.
+        self.shared_backoff = shared_backoff
         self.requests_sent = 0
         self.wait: Callable[[float], bool] = _never_wait  # the running job's DeliveryRun.wait; never in web requests
         self.short_retry_wait = 0.05  # first pause of the short retries, doubling
@@ -203,6 +217,8 @@ class ZoteroClient:
                 self._note_backoff(self._transport.take_backoff())
 
     def _pause(self, patient: bool) -> None:
+        if self.shared_backoff is not None:  # another worker's Backoff pauses this one too
+            self.backoff_until = max(self.backoff_until, self.clock() + self.shared_backoff.remaining())
         remaining = self.backoff_until - self.clock()
         if remaining <= 0:
             return
@@ -213,6 +229,11 @@ class ZoteroClient:
     def _note_backoff(self, seconds: float | None) -> None:
         if seconds:
             self.backoff_until = max(self.backoff_until, self.clock() + seconds)
+            if self.shared_backoff is not None:
+                try:
+                    self.shared_backoff.extend(seconds)
+                except TransientError:  # Redis is down: this worker still waits; the others hear Zotero's own 429
+                    log.warning("could not share Zotero's back-off of %.1f s", seconds, exc_info=True)
 
 
 def _is_outage(exc: Exception) -> bool:

@@ -31,7 +31,7 @@ from paperdrop.sync.records import DeliveryOutcome, DeliveryRequest, TargetStatu
 from paperdrop.sync.targets import QUIET_RUN, DeliveryRun, TargetSpec
 from paperdrop.sync.zotero.access import CHECK_TTL, access_problem
 from paperdrop.sync.zotero.children import ChildWriter, PdfSource
-from paperdrop.sync.zotero.client import ZoteroClient
+from paperdrop.sync.zotero.client import BackoffStore, ZoteroClient
 from paperdrop.sync.zotero.collections import CollectionResolver
 from paperdrop.sync.zotero.config import ZoteroConfig, ZoteroOptions
 from paperdrop.sync.zotero.index import LibraryIndex
@@ -63,8 +63,12 @@ class ZoteroSink:
         transport: httpx2.BaseTransport | None = None,
         options: ZoteroOptions | None = None,
         pdfs: PdfSource | None = None,
+        shared_backoff: Callable[[str], BackoffStore] | None = None,
     ):
+        """`shared_backoff(name)`: the back-off of library `name` shared with the deployment's other workers
+        (Redis, sync/shared.py); without it the back-off is this machine's (the state file)."""
         self.config = config
+        self._shared_backoff = shared_backoff
         self.spec = spec
         self.options = options or ZoteroOptions()
         self._pdfs = pdfs
@@ -297,7 +301,10 @@ class ZoteroSink:
     def _open(self) -> tuple[ZoteroClient, ZoteroState, LibraryIndex, CollectionResolver, ChildWriter]:
         if self._parts is None:
             self.config.validate()
-            client = ZoteroClient(self.config, timeout=self._timeout, transport=self._transport, clock=self._clock)
+            shared = self._shared_backoff(self._library_name()) if self._shared_backoff else None
+            client = ZoteroClient(
+                self.config, timeout=self._timeout, transport=self._transport, clock=self._clock, shared_backoff=shared
+            )
             state = ZoteroState(self._state_dir / f"{self._library_name()}.sqlite3")
             library = f"{self.config.library_type}:{self.config.library_id}"
             children = ChildWriter(client, state, self.options, self._pdfs, self._clock, self.refused)

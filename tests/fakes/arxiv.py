@@ -258,6 +258,10 @@ class FakeRequest:
     status: int | None = None  # None: connection dropped
     fault: Any = None
     user_agent: str | None = None
+    # time.monotonic() of the fake: the request arrived, its answer began to be written, the handler was done
+    started: float = 0.0
+    answered: float | None = None
+    ended: float | None = None
 
 
 class FakeArxiv:
@@ -329,7 +333,7 @@ class FakeArxiv:
     def arrive(self, request: FakeRequest) -> Any:
         """Log the request, account concurrency and pacing, and pick its fault (or None)."""
         with self._lock:
-            now = time.monotonic()
+            now = request.started = time.monotonic()
             self.requests.append(request)
             self._in_flight += 1
             self.max_concurrent = max(self.max_concurrent, self._in_flight)
@@ -341,9 +345,21 @@ class FakeArxiv:
                 return self._random.choice(RANDOM_FAULTS)
             return "rate" if too_fast else None
 
-    def leave(self) -> None:
+    def leave(self, request: FakeRequest) -> None:
         with self._lock:
+            request.ended = time.monotonic()
             self._in_flight -= 1
+
+    def pace(self) -> tuple[float | None, bool]:
+        """The shortest time between one request's answer and the next request's arrival, and whether two
+        requests were ever in the fake at once (arrival to the end of the handler)."""
+        with self._lock:
+            done = sorted(self.requests, key=lambda r: r.started)
+        gaps = [b.started - (a.answered or a.started) for a, b in zip(done, done[1:], strict=False)]
+        overlap = self.max_concurrent > 1 or any(
+            a.ended is None or b.started < a.ended for a, b in zip(done, done[1:], strict=False)
+        )
+        return (min(gaps) if gaps else None), overlap
 
     def answer(self, params: dict[str, str]) -> tuple[int, bytes]:
         try:
@@ -389,11 +405,13 @@ class FakeArxiv:
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeArxiv
     protocol_version = "HTTP/1.1"
+    request_logged: FakeRequest | None = None  # the API request being answered
 
     def log_message(self, *args: Any) -> None:  # keep test output clean
         pass
 
     def do_GET(self) -> None:
+        self.request_logged = None
         if urlsplit(self.path).path.startswith(PDF_PREFIX):
             return serve_pdf(self)
         self._serve(urlsplit(self.path).query)
@@ -406,18 +424,19 @@ class _Handler(BaseHTTPRequestHandler):
         if urlsplit(self.path).path != "/api/query":
             return self._send(404, b"Not found", "text/plain")
         params = {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
-        request = FakeRequest(self.command, params, user_agent=self.headers.get("User-Agent"))
+        request = self.request_logged = FakeRequest(self.command, params, user_agent=self.headers.get("User-Agent"))
         fault = self.fake.arrive(request)
         try:
             if self.fake.latency:
                 time.sleep(self.fake.latency)
             request.fault = fault
-            request.status = self._respond(fault, params)
+            request.status = self._respond(fault, params, request)
         finally:
-            self.fake.leave()
+            self.fake.leave(request)
 
-    def _respond(self, fault: Any, params: dict[str, str]) -> int | None:
+    def _respond(self, fault: Any, params: dict[str, str], request: FakeRequest) -> int | None:
         if fault == "drop":
+            request.answered = time.monotonic()
             self.close_connection = True
             return None
         if fault == "stall":
@@ -434,6 +453,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(status, body, "application/atom+xml; charset=utf-8")
 
     def _send(self, status: int, body: bytes, ctype: str, headers: dict[str, str] | None = None) -> int:
+        if self.request_logged is not None:
+            self.request_logged.answered = time.monotonic()  # before a byte leaves: no client has its answer sooner
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import shutil
 import signal
 import subprocess
 import time
@@ -11,33 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.server import ServerProcess, base_env, free_port, paperdrop_command
-
-REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
+from tests.support.redis import RedisServer
+from tests.support.server import ServerProcess, base_env, paperdrop_command
 
 
 @pytest.fixture
 def redis_url(tmp_path: Path):
-    # Debian's redis-server (scripts/test installs it); missing, this test fails rather than skips.
-    assert Path(REDIS).exists(), "redis-server is missing: apt-get install -y redis-server"
-    port = free_port()
-    process = subprocess.Popen(
-        [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            import redis
-
-            redis.Redis(port=port).ping()
-            break
-        except Exception:
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=10)
+    with RedisServer(tmp_path / "redis") as server:
+        yield server.url
 
 
 def test_redis_queue_carries_jobs_between_separate_processes(tmp_path, redis_url, fake_arxiv):

@@ -98,6 +98,7 @@ def make_sink(fake: FakeZotero, tmp_path: Path, clock: ManualClock, arxiv_pdfs):
         state_dir: Path | None = None,
         timeout: float = 2.0,
         options: ZoteroOptions | None = None,
+        shared_backoff=None,
     ) -> ZoteroSink:
         config = ZoteroConfig(library_id=library_id, library_type=library_type, api_key=api_key, api_url=fake.url)
         sink = ZoteroSink(
@@ -108,6 +109,7 @@ def make_sink(fake: FakeZotero, tmp_path: Path, clock: ManualClock, arxiv_pdfs):
             clock=clock,
             options=options,
             pdfs=arxiv_pdfs[1],
+            shared_backoff=shared_backoff,
         )
         sinks.append(sink)
         return sink
