@@ -4,12 +4,12 @@ Run: .venv/bin/python bench/bench_zotero.py [--sizes 50 120 500] [--busy-papers 
 
 1. Requests and time to deliver N papers with their PDFs stored (`deliver()` calls of 50, as a job hands them)
    on the fake Zotero, against the naive use of pyzotero in the same run: one `create_items` per paper.
-2. Issue 11's measurement: N arXiv ids imported to the nested collection `zotero:Reading/Robotics` through the
-   job layer (`server.jobs.foreground.run_until_settled`, what `paperdrop import --wait` runs), once on a
-   fault-free fake and once on api.zotero.org's busy-day mix (10 % 429 with Retry-After: 1, 5 % 503 without a
-   hint, 10 % answers with Backoff: 1, 15 % of writes committed and then the connection dropped), same run,
-   no added latency. Target: the busy run finishes exactly once within 3x the fault-free time plus the sum of
-   the hints.
+2. The busy-day measurement (bench/README.md, "Zotero delivery"): N arXiv ids imported to the nested collection
+   `zotero:Reading/Robotics` through the job layer (`server.jobs.foreground.run_until_settled`, what `paperdrop
+   import --wait` runs), once on a fault-free fake and once on api.zotero.org's busy-day mix (10 % 429 with
+   Retry-After: 1, 5 % 503 without a hint, 10 % answers with Backoff: 1, 15 % of writes committed and then the
+   connection dropped), same run, no added latency. Target: the busy run finishes exactly once within 3x the
+   fault-free time plus the sum of the hints.
 """
 
 from __future__ import annotations

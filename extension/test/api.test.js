@@ -1,4 +1,4 @@
-// The API client against a local HTTP server that answers like PaperDrop (DESIGN.md "HTTP API").
+// The API client against a local HTTP server that answers like PaperDrop (docs/design.md "HTTP API").
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';

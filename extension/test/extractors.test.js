@@ -1,4 +1,4 @@
-// Extractors on saved pages of every kind (structures from shared/REFERENCE.md "Digest pages").
+// Extractors on saved pages of every kind (structures from docs/reference.md "Digest pages").
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findIn, fixture, pageWindow, papersOf } from './helpers.js';

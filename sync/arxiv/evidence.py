@@ -1,8 +1,8 @@
 """What a clip says about its paper besides the title, as evidence for title matching.
 
-Every piece counts (issue 12): authors, an abstract, the paper's date as the page shows it, a year, the
-digest's own date and the categories a listing names. The parsers keep the dates and categories in a
-clip's `extra` (`published_at`, `year`, `listed_on`, `categories`); this module reads them back.
+Every piece counts (docs/design.md, "Never write a wrong paper"): authors, an abstract, the paper's date as the
+page shows it, a year, the digest's own date and the categories a listing names. The parsers keep the dates and
+categories in a clip's `extra` (`published_at`, `year`, `listed_on`, `categories`); this module reads them back.
 """
 
 from __future__ import annotations

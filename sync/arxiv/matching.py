@@ -1,12 +1,11 @@
 """Scoring arXiv candidates against what a digest showed, and deciding when a match is certain.
 
-Precision before recall (docs/design.md, "Never write a wrong paper"), but a title is evidence too
-(issue 12): a clip whose title equals one candidate's current title (after normalization) is that paper,
-unless another candidate carries the same title or something else the clip says contradicts it (no author
-in common, an unrelated abstract, a date or year that cannot be, categories it is not filed in). Papers
-whose titles merely extend or vary the clip's title are no doubt on their own. With an abstract, the
-abstract decides: the same abstract confirms a paper whatever its title is now (a digest may show an
-earlier version's title), an unrelated one rules it out.
+Precision before recall (docs/design.md, "Never write a wrong paper"), but a title is evidence too: a clip whose
+title equals one candidate's current title (after normalization) is that paper, unless another candidate carries
+the same title or something else the clip says contradicts it (no author in common, an unrelated abstract, a
+date or year that cannot be, categories it is not filed in). Papers whose titles merely extend or vary the
+clip's title are no doubt on their own. With an abstract, the abstract decides: the same abstract confirms a
+paper whatever its title is now (a digest may show an earlier version's title), an unrelated one rules it out.
 """
 
 from __future__ import annotations

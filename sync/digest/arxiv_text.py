@@ -1,13 +1,13 @@
 """arXiv's own text listings: the daily e-mail digest, and a listing page (/list/<cat>/new) copied as text.
 
-Only the listed entries are papers (issue 12): an id inside another entry's comments or abstract ("see also
-arXiv:...") is a mention. The e-mail's layout is arXiv's listing file format (arXiv/arxiv-browse,
-browse/services/listing/parse_new_listing_file.py): entries between `------` rules, cross-lists after a
-`%-%-%-` rule, replacements after `%%--%%--`, the end at `%%%---`; an entry is `arXiv:<id>`, `Date:` or
-"replaced with revised version", header fields (`Title:`, `Authors:`, `Categories:`, `Comments:`, ... with
-indented continuation lines), `\\`, the abstract, and `\\ ( https://arxiv.org/abs/<id> ,  27kb)`.
-A listing page copied as text has `[1] arXiv:<id> [pdf, html, other]`, `Title:`, the authors without a
-label, `Comments:`, `Subjects:` and the abstract.
+Only the listed entries are papers (docs/design.md, "No paper dropped, none invented"): an id inside another
+entry's comments or abstract ("see also arXiv:...") is a mention. The e-mail's layout is arXiv's listing file
+format (arXiv/arxiv-browse, browse/services/listing/parse_new_listing_file.py): entries between `------` rules,
+cross-lists after a `%-%-%-` rule, replacements after `%%--%%--`, the end at `%%%---`; an entry is `arXiv:<id>`,
+`Date:` or "replaced with revised version", header fields (`Title:`, `Authors:`, `Categories:`, `Comments:`, ...
+with indented continuation lines), `\\`, the abstract, and `\\ ( https://arxiv.org/abs/<id> ,  27kb)`. A listing
+page copied as text has `[1] arXiv:<id> [pdf, html, other]`, `Title:`, the authors without a label, `Comments:`,
+`Subjects:` and the abstract.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """What reading a source gave: its clips, and everything in it that was not used or only mentioned.
 
-Nothing in a source is dropped silently (issue 12): a line that is neither a paper nor page chrome becomes a
-note with its line number and the reason, and ids that appear only inside other papers' comments or
-abstracts are counted as mentioned, not imported.
+Nothing in a source is dropped silently (docs/design.md, "No paper dropped, none invented"): a line that is
+neither a paper nor page chrome becomes a note with its line number and the reason, and ids that appear only
+inside other papers' comments or abstracts are counted as mentioned, not imported.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 4's proof through real `paperdrop` processes: 120 ids into zotero:Reading/Robotics through 15% faults
+"""Exactly once through real `paperdrop` processes: 120 ids into zotero:Reading/Robotics through 15% faults
 of every kind on arXiv and Zotero and a killed worker end as exactly 120 correct items, once."""
 
 from __future__ import annotations

@@ -317,7 +317,8 @@ def all_fields() -> list[str]:
 # ---------------------------------------------------------------------------------------------------------
 FAULT_KINDS = ("429", "503", "outage", "backoff", "drop", "stall")
 WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
-# api.zotero.org on a busy day (issue 11): (kind, share of requests, writes only). Drawn in this order.
+# api.zotero.org on a busy day (bench/README.md, "Zotero delivery"): (kind, share of requests, writes only).
+# Drawn in this order.
 BUSY_DAY = (("429", 0.10, False), ("outage", 0.05, False), ("backoff", 0.10, False), ("drop", 0.15, True))
 _KEY_RE = re.compile(r"^[23456789ABCDEFGHIJKLMNPQRSTUVWXYZ]{8}$")
 _LIB = r"/(?P<ltype>users|groups)/(?P<lid>\d+)"
