@@ -16,6 +16,7 @@ from paperdrop.sync.errors import TransientError
 from paperdrop.sync.shared import connect
 from tests.fakes.arxiv import FakeArxiv
 from tests.support.redis import RedisServer
+from tests.support.wait import wait_for
 
 DELAY = 0.2
 REQUESTS_PER_WORKER = 3
@@ -77,12 +78,17 @@ def test_waiters_are_served_in_the_order_they_came(redis_server):
 
     first = threading.Thread(target=holder)
     first.start()
-    _until(lambda: waiters.exists("paperdrop:gate:arxiv:lock"))
+    wait_for(lambda: waiters.exists("paperdrop:gate:arxiv:lock"), "the lock taken", timeout=10, interval=0.01)
     threads = []
     for n in range(4):
         threads.append(threading.Thread(target=waiter, args=(n,)))
         threads[-1].start()
-        _until(lambda n=n: waiters.zcard("paperdrop:gate:arxiv:waiters") == n + 1)  # queued before the next comes
+        wait_for(
+            lambda n=n: waiters.zcard("paperdrop:gate:arxiv:waiters") == n + 1,
+            "the waiter queued",
+            timeout=10,
+            interval=0.01,
+        )  # queued before the next comes
     release.set()
     for thread in [first, *threads]:
         thread.join(10)
@@ -156,10 +162,3 @@ def test_redis_down_is_a_transient_error_that_says_what_to_check(redis_server):
         with gate.slot():
             pass
     assert "Redis" in caught.value.message and caught.value.retry_after
-
-
-def _until(predicate, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)

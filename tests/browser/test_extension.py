@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests.browser import pages as html
 from tests.browser.harness import Extension, launch, settings_for
+from tests.support.wait import wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -19,10 +19,7 @@ WAIT_MS = 20000
 
 
 def wait_until(check, what: str, timeout: float = WAIT_MS / 1000) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
+    wait_for(check, what, timeout=timeout, interval=0.05)
 
 
 def bib_eprints(home: Path) -> list[str]:

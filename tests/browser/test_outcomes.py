@@ -23,19 +23,22 @@ def dark(page_html: str) -> str:
     return page_html.replace("<body", DARK_PAGE, 1)
 
 
+def zotero_env(zotero: FakeZotero, key: str) -> dict[str, str]:
+    """The server's settings for the fake's library 123 with `key`, saving to zotero:Reading by default."""
+    return {
+        "PAPERDROP_ZOTERO_API_URL": zotero.url,
+        "PAPERDROP_ZOTERO_LIBRARY_ID": "123",
+        "PAPERDROP_ZOTERO_API_KEY": key,
+        "PAPERDROP_DEFAULT_TARGET": "zotero:Reading",
+    }
+
+
 def test_wrong_zotero_key_shows_needs_setup_with_the_fix_and_the_dashboard_link(
     browser, extension, pages, paperdrop, corpus
 ):
     with FakeZotero() as zotero:
         zotero.add_key("GOODKEY", user_id=123, write=True)
-        paperdrop.env.update(
-            {
-                "PAPERDROP_ZOTERO_API_URL": zotero.url,
-                "PAPERDROP_ZOTERO_LIBRARY_ID": "123",
-                "PAPERDROP_ZOTERO_API_KEY": "WRONGKEY",
-                "PAPERDROP_DEFAULT_TARGET": "zotero:Reading",
-            }
-        )
+        paperdrop.env.update(zotero_env(zotero, "WRONGKEY"))
         paperdrop.start()
         for theme, papers, make in [("light", corpus[70:73], lambda h: h), ("dark", corpus[73:76], dark)]:
             page = browser.new_page()
@@ -178,15 +181,7 @@ def test_popup_offers_the_zotero_librarys_collections_and_saves_into_one(
         zotero.add_key("GOODKEY", user_id=123, write=True)
         reading = zotero.add_collection("Reading")
         zotero.add_collection("Robotics", parent=reading)
-        paperdrop.env.update(
-            {
-                "PAPERDROP_ZOTERO_API_URL": zotero.url,
-                "PAPERDROP_ZOTERO_LIBRARY_ID": "123",
-                "PAPERDROP_ZOTERO_API_KEY": "GOODKEY",
-                "PAPERDROP_DEFAULT_TARGET": "zotero:Reading",
-                "PAPERDROP_ARXIV_PDF_URL": arxiv.pdf_url,
-            }
-        )
+        paperdrop.env.update({**zotero_env(zotero, "GOODKEY"), "PAPERDROP_ARXIV_PDF_URL": arxiv.pdf_url})
         paperdrop.start()
         paper = corpus[110]
         page = browser.new_page()
@@ -229,14 +224,8 @@ def test_failed_delivery_says_why_and_retry_saves_it_once_the_cause_is_fixed(
 ):
     with FakeZotero() as zotero:
         zotero.add_key("GOODKEY", user_id=123, write=True)
-        paperdrop.env.update(
-            {
-                "PAPERDROP_ZOTERO_API_URL": zotero.url,
-                "PAPERDROP_ZOTERO_LIBRARY_ID": "123",
-                "PAPERDROP_ZOTERO_API_KEY": "GOODKEY",
-                "PAPERDROP_DEFAULT_TARGET": "zotero:Reading",
-            }
-        )  # the arXiv PDF address stays unreachable (tests/support/server.py): the PDF cannot be stored
+        # the arXiv PDF address stays unreachable (tests/support/server.py): the PDF cannot be stored
+        paperdrop.env.update(zotero_env(zotero, "GOODKEY"))
         paperdrop.start()
         roots = {}
         for theme, paper, make in [("light", corpus[120], lambda h: h), ("dark", corpus[121], dark)]:

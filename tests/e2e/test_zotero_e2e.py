@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ import pytest
 from tests.fakes.arxiv import FakeArxiv, load_corpus
 from tests.fakes.zotero import FakeZotero
 from tests.support.server import base_env, paperdrop_command, run_cli
+from tests.support.wait import wait_for
 
 API_KEY = "E2EZOTEROKEY0123456789"
 USER_ID = 4242
@@ -35,15 +35,6 @@ def _env(fake_arxiv: FakeArxiv, fake_zotero: FakeZotero) -> dict[str, str]:
 
 def _ids(n: int) -> list[dict]:
     return [p for p in load_corpus() if "/" not in p["id"]][:n]
-
-
-def _wait_for(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _worker(home: Path, env: dict[str, str]) -> subprocess.Popen:
@@ -83,14 +74,29 @@ def test_import_120_ids_through_faults_and_a_killed_worker_lands_exactly_once(tm
         assert stored.returncode == 0, stored.stderr.decode()
         worker = _worker(home, env)
         try:
-            _wait_for(lambda: len(zotero.items_in_collection(COLLECTION)) >= 1, 180, "a first part delivered")
+            wait_for(
+                lambda: len(zotero.items_in_collection(COLLECTION)) >= 1,
+                "a first part delivered",
+                timeout=180,
+                interval=0.2,
+            )
             worker.send_signal(signal.SIGKILL)  # a crash in the middle of the work
             worker.wait(timeout=10)
             assert len(zotero.items_in_collection(COLLECTION)) < 120
             worker = _worker(home, env)
             # delivered = the item, its notes and its stored PDF (three file requests each, 0.1 s apiece here)
-            _wait_for(lambda: len(zotero.library().files) >= 120, 480, "all 120 delivered with their PDFs")
-            _wait_for(lambda: b"120 delivered" in run_cli(home, "status", env=env).stdout, 60, "status settled")
+            wait_for(
+                lambda: len(zotero.library().files) >= 120,
+                "all 120 delivered with their PDFs",
+                timeout=480,
+                interval=0.2,
+            )
+            wait_for(
+                lambda: b"120 delivered" in run_cli(home, "status", env=env).stdout,
+                "status settled",
+                timeout=60,
+                interval=0.2,
+            )
         finally:
             worker.send_signal(signal.SIGTERM)
             worker.wait(timeout=20)

@@ -7,8 +7,6 @@ from __future__ import annotations
 import signal
 import subprocess
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -30,17 +28,9 @@ from tests.fakes.arxiv import FakeArxiv, load_corpus
 from tests.fakes.zotero import FakeZotero
 from tests.support.postgres import PostgresCluster
 from tests.support.server import base_env, paperdrop_command, run_cli
+from tests.support.wait import wait_for
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-def _wait_for(predicate: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.mark.both_stores
@@ -120,7 +110,7 @@ def test_two_web_processes_saving_the_same_paper_at_once_store_it_once(pg_rt):
 
             thread = threading.Thread(target=save_too)
             thread.start()
-            _wait_for(lambda: _waiting_on_a_lock(pg_rt), 30, "the second save to wait for the first")
+            wait_for(lambda: _waiting_on_a_lock(pg_rt), "the second save to wait for the first", timeout=30)
         thread.join(timeout=30)
     finally:
         other.dispose()
@@ -152,7 +142,7 @@ def test_two_workers_resolving_the_same_paper_at_once_share_its_row_and_delivery
 
                 thread = threading.Thread(target=same_in_another_worker)
                 thread.start()
-                _wait_for(lambda: _waiting_on_a_lock(pg_rt), 30, f"the second worker to wait on the {step}")
+                wait_for(lambda: _waiting_on_a_lock(pg_rt), f"the second worker to wait on the {step}", timeout=30)
             thread.join(timeout=30)
     finally:
         other.dispose()
@@ -228,7 +218,7 @@ def test_workers_side_by_side_and_a_killed_one_deliver_every_paper_once_to_both_
 
         workers = [worker(), worker()]
         try:
-            _wait_for(lambda: len(zotero.items_in_collection("Reading/PG")) >= 1, 180, "a first paper delivered")
+            wait_for(lambda: len(zotero.items_in_collection("Reading/PG")) >= 1, "a first paper delivered", timeout=180)
             workers[0].send_signal(signal.SIGKILL)
             workers[0].wait(timeout=10)
             workers.append(worker())
@@ -243,7 +233,7 @@ def test_workers_side_by_side_and_a_killed_one_deliver_every_paper_once_to_both_
                     engine.dispose()
 
             try:
-                _wait_for(lambda: states() == {"delivered": 2 * len(ids)}, 420, "every paper delivered to both")
+                wait_for(lambda: states() == {"delivered": 2 * len(ids)}, "every paper delivered to both", timeout=420)
             except AssertionError:
                 worker_logs = "".join((tmp_path / f"worker-{n}.log").read_text()[-3000:] for n in range(len(logs)))
                 engine = create_engine(url)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.support.redis import RedisServer
 from tests.support.server import ServerProcess, base_env, paperdrop_command
+from tests.support.wait import wait_for
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def test_redis_queue_carries_jobs_between_separate_processes(tmp_path, redis_url
         )
         assert answer.status_code == 202
         ids = [c["id"] for c in answer.json()["clips"]]
-        _wait(lambda: redis.Redis.from_url(redis_url).keys("*"), "a job message in Redis")
+        wait_for(lambda: redis.Redis.from_url(redis_url).keys("*"), "a job message in Redis")
         workers = [
             subprocess.Popen(
                 paperdrop_command("worker"),
@@ -57,19 +57,10 @@ def test_redis_queue_carries_jobs_between_separate_processes(tmp_path, redis_url
                 ).json()["clips"]
                 return all(c["deliveries"] and c["deliveries"][0]["state"] == "delivered" for c in clips)
 
-            _wait(delivered, "both papers delivered")
+            wait_for(delivered, "both papers delivered")
         finally:
             for worker in workers:
                 worker.send_signal(signal.SIGTERM)
                 worker.wait(timeout=20)
     bib = (home / "papers.bib").read_text()
     assert bib.count("eprint = {2403.12943}") == 1 and bib.count("eprint = {2408.03906}") == 1
-
-
-def _wait(predicate, what: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from paperdrop.sync.records import ClipInput
 from tests.conftest import make_settings
 from tests.fakes.arxiv import FakeArxiv, load_corpus
 from tests.support.server import base_env, paperdrop_command
+from tests.support.wait import wait_for
 
 pytestmark = pytest.mark.both_stores  # SQLite and PostgreSQL (tests/conftest.py)
 
@@ -23,15 +23,6 @@ pytestmark = pytest.mark.both_stores  # SQLite and PostgreSQL (tests/conftest.py
 def _start_worker(home: Path, fake: FakeArxiv) -> subprocess.Popen:
     env = base_env(home, {"PAPERDROP_ARXIV_API_URL": fake.url, "PAPERDROP_LEASE_SECONDS": "2"})
     return subprocess.Popen(paperdrop_command("worker"), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def _wait_for(predicate, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
 
 
 def test_worker_killed_mid_job_loses_nothing(home):
@@ -43,7 +34,7 @@ def test_worker_killed_mid_job_loses_nothing(home):
         fake.inject("stall")  # the first request hangs: the worker is inside the job when it dies
         first = _start_worker(home, fake)
         try:
-            _wait_for(lambda: len(fake.requests) >= 1)
+            wait_for(lambda: len(fake.requests) >= 1, "a first arXiv request")
             with rt.db.session() as session:
                 clip = session.get(Clip, clip_id)
                 assert clip.status == "resolving" and clip.lease_owner is not None  # claimed, not finished
@@ -58,7 +49,7 @@ def test_worker_killed_mid_job_loses_nothing(home):
                 with rt.db.session() as session:
                     return session.query(Delivery).filter_by(state="delivered").count() == 1
 
-            _wait_for(delivered)
+            wait_for(delivered, "the paper delivered")
         finally:
             second.send_signal(signal.SIGTERM)
             second.wait(timeout=15)
