@@ -89,13 +89,15 @@ def summary(name: str, values: list[float]) -> str:
     )
 
 
-def measure_clicks(ctx, pages: PageServer, papers: list[dict]) -> list[float]:
+def measure_clicks(ctx, pages: PageServer, papers: list[dict], script: str = CLICK_TO_SAVED_JS) -> list[float]:
+    """Milliseconds from a click on each paper's button to the state `script` waits for (default: saved)."""
     page = ctx.new_page()
     results = []
     for paper in papers:
         page.goto(pages.put(f"https://arxiv.org/abs/{paper['id']}", html.arxiv_abs(paper)))
         page.wait_for_selector(".paperdrop-save")
-        results.append(page.evaluate(CLICK_TO_SAVED_JS))
+        results.append(page.evaluate(script))
+    page.close()
     return results
 
 

@@ -19,10 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_extension import CLICK_TO_SAVED_JS, summary, unique_title_papers  # noqa: E402
+from bench_extension import CLICK_TO_SAVED_JS, measure_clicks, summary, unique_title_papers  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.browser import pages as html  # noqa: E402
 from tests.browser.harness import Extension, PageServer, launch  # noqa: E402
 from tests.fakes.arxiv import FakeArxiv, load_corpus  # noqa: E402
 from tests.fakes.zotero import FakeZotero  # noqa: E402
@@ -33,17 +32,6 @@ HAS_FIX = "if (!button.closest('.paperdrop').querySelector('.paperdrop-fix').tex
 CLICK_TO_SETUP_JS = CLICK_TO_SAVED_JS.replace("/^(Saved|Already)/", "/^Needs setup$/").replace(
     "await saved;", f"await saved;\n  {HAS_FIX}"
 )
-
-
-def measure(ctx, pages: PageServer, papers: list[dict], script: str) -> list[float]:
-    page = ctx.new_page()
-    results = []
-    for paper in papers:
-        page.goto(pages.put(f"https://arxiv.org/abs/{paper['id']}", html.arxiv_abs(paper)))
-        page.wait_for_selector(".paperdrop-save")
-        results.append(page.evaluate(script))
-    page.close()
-    return results
 
 
 def main() -> None:
@@ -70,10 +58,10 @@ def main() -> None:
         extension = Extension(ctx)
         with ServerProcess(Path(tmp) / "zotero-home", env=wrong_key) as server:
             extension.configure(serverUrl=server.url, token=server.token)
-            setup = measure(ctx, pages, papers[: args.clicks], CLICK_TO_SETUP_JS)
+            setup = measure_clicks(ctx, pages, papers[: args.clicks], CLICK_TO_SETUP_JS)
         with ServerProcess(Path(tmp) / "bib-home", env={"PAPERDROP_ARXIV_API_URL": arxiv.url}) as server:
             extension.configure(serverUrl=server.url, token=server.token)
-            saved = measure(ctx, pages, papers[args.clicks : 2 * args.clicks], CLICK_TO_SAVED_JS)
+            saved = measure_clicks(ctx, pages, papers[args.clicks : 2 * args.clicks], CLICK_TO_SAVED_JS)
         ctx.close()
     print(summary("click → Needs setup + fix (wrong Zotero key)", setup))
     print(summary("baseline: click → Saved (BibTeX)", saved))
