@@ -41,6 +41,8 @@ def allowed_target(rt: Runtime, name_or_spec: str | None, caller: Caller) -> Tar
     settings = rt.settings
     named = name_or_spec is None or name_or_spec in settings.targets
     value = name_or_spec if not named else None
+    if value and ":" not in value:  # a bare word: meant as a name of paperdrop.toml
+        raise _not_a_name(settings, value.strip())
     if value is not None and caller == "api":
         _refuse_escapes(value)
     spec = (
@@ -61,6 +63,16 @@ def allowed_target(rt: Runtime, name_or_spec: str | None, caller: Caller) -> Tar
         f"{spec} is outside the folders where PaperDrop may write BibTeX files for the extension and the API.",
         fix=f"Use a file in {places}, name it as a target in paperdrop.toml, add its folder to "
         f"{settings.where('bibtex_dirs')}, or import it with {command('import', '--to')}.",
+    )
+
+
+def _not_a_name(settings: Settings, value: str) -> InputError:
+    names = sorted(settings.targets)
+    known = f" (its names: {', '.join(names)})" if names else ""
+    example = f"zotero:{value or 'Reading'}"
+    return InputError(
+        f"“{value}” is not a target name in paperdrop.toml.",
+        fix=f"Use a target name from paperdrop.toml{known}, or a spec like {example} or bibtex:papers.bib.",
     )
 
 
@@ -192,13 +204,7 @@ def check_target_spec(rt: Runtime, value: str) -> dict[str, Any]:
     in a clip (allowed_target, the same words), else whether it can be written now."""
     rt.reload_if_changed(force=True)
     value = value.strip()
-    names = sorted(rt.settings.targets)
     refused: dict[str, Any] = {"ok": False, "spec": None, "label": None, "reachable": None}
-    if ":" not in value and value not in rt.settings.targets:
-        known = f" (its names: {', '.join(names)})" if names else ""
-        example = f"zotero:{value or 'Reading'}"
-        fix = f"Use a target name from paperdrop.toml{known}, or a spec like {example} or bibtex:papers.bib."
-        return {**refused, "message": f"“{value}” is not a target name in paperdrop.toml.", "fix": fix}
     try:
         spec = allowed_target(rt, value, "api")
     except PaperDropError as exc:
