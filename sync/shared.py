@@ -1,9 +1,10 @@
 """State the worker processes of one deployment share through Redis, on any number of machines.
 
-With `PAPERDROP_REDIS_URL` set (README "Deploying for a group"), three things that a single machine keeps in
-its data directory live in Redis instead, so every machine sees them: the arXiv gate (sync/arxiv/gate.py,
-`RedisGate`), the Zotero per-library back-off (`SharedBackoff`) and nothing else: papers fetched from arXiv are
-shared through the store's papers table, which every worker reads before asking arXiv.
+With `PAPERDROP_REDIS_URL` set (README "Deploying for a group"), two things that a single machine keeps in
+its data directory or memory live in Redis instead, so every machine sees them: the arXiv gate
+(sync/arxiv/gate.py, `RedisGate`) and the Zotero per-library back-off (`SharedBackoff`). Papers fetched from
+arXiv need nothing here: they are shared through the store's papers table, which every worker reads before
+asking arXiv.
 
 Redis failures become `TransientError` here (the job is retried later, nothing is lost); what may safely go
 on without Redis (a back-off hint) says so where it is used.
