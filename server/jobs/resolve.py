@@ -32,8 +32,13 @@ log = logging.getLogger(__name__)
 ID_SLICE = 100  # clips with an id per slice: one arXiv id_list request
 TITLE_SLICE = 30  # clips known by title per slice: two batched phrase searches and two fallbacks
 BATCH = ID_SLICE + TITLE_SLICE  # the most clips one resolve job claims; the sweep sends batches of this size
-BUSY_DELAY = 2.0  # seconds before a resolve job that found another one running in its process comes back
+SCAN = 500  # clip ids looked up per query when choosing a slice
 _ONE_AT_A_TIME = threading.Lock()
+# Clips of resolve jobs that found another one running in this process, in arrival order: the running job
+# queues them (in front of its own rest) when its slice is done. Only ids, and the store says what is open, so
+# what a crash loses here the sweep finds again.
+_HANDED_OVER: dict[int, None] = {}
+_HANDED_OVER_LOCK = threading.Lock()
 _ARXIV_ERRORS = (TransientError, PermanentError, InputError, ConfigurationError)
 Outcome = PaperRecord | TitleResolution | Exception | None
 
@@ -51,40 +56,67 @@ def resolve_clips(rt: Runtime, clip_ids: list[int], *, whole: bool = False) -> R
     """Resolve the given clips that are due (clips not given are left to their own job, or the sweep).
 
     As a queued job it works one slice — at most ID_SLICE clips with an id and TITLE_SLICE clips with a
-    title only, whose arXiv requests are batched — and queues the rest behind whatever else waits, so a big
+    title only, whose arXiv requests are batched — and queues the rest, behind whatever else waits, so a big
     import can neither outlive its lease nor hold back other saves; and one resolve job runs at a time in a
-    process (arXiv takes one request at a time anyway), leaving the other job threads to deliveries.
+    process (arXiv takes one request at a time anyway), leaving the other job threads to deliveries. A job
+    that finds another one running hands its clips over and ends at once: the running job queues everything
+    handed over as one job, in front of its own rest. (Coming back later instead made a busy queue of jobs
+    that only looked and went again, a few per second for every save waiting.)
     `whole` (`import --wait`, working in the foreground) resolves every slice in this call."""
     report = ResolveReport()
+    # Whoever holds the lock takes what was handed over after releasing it, so no id is left behind: an id
+    # handed over while a job runs is taken by that job, one handed over while none runs by the job itself.
     if whole:
         with _ONE_AT_A_TIME:
             while clip_ids:
                 clip_ids = _resolve_slice(rt, clip_ids, report)
-    elif _ONE_AT_A_TIME.acquire(blocking=False):
-        try:
-            rest = _resolve_slice(rt, clip_ids, report)
-        finally:
-            _ONE_AT_A_TIME.release()
-        rt.queue.enqueue_resolve(rest)  # behind the jobs that queued meanwhile
+        rt.queue.enqueue_resolve(_take_handed_over())
     else:
-        rt.queue.enqueue_resolve(clip_ids, delay=BUSY_DELAY)
+        with _HANDED_OVER_LOCK:
+            _HANDED_OVER.update(dict.fromkeys(clip_ids))
+        if _ONE_AT_A_TIME.acquire(blocking=False):
+            try:
+                rest = _resolve_slice(rt, _take_handed_over(), report)
+            finally:
+                _ONE_AT_A_TIME.release()
+            rt.queue.enqueue_resolve(list(dict.fromkeys([*_take_handed_over(), *rest])))
     if report.targets:
         rt.queue.enqueue_deliver_many(sorted(report.targets))
     return report
 
 
+def _take_handed_over() -> list[int]:
+    with _HANDED_OVER_LOCK:
+        ids = list(_HANDED_OVER)
+        _HANDED_OVER.clear()
+    return ids
+
+
 def _resolve_slice(rt: Runtime, clip_ids: list[int], report: ResolveReport) -> list[int]:
-    """Resolve one slice of `clip_ids`; returns the ids left for later (still open, not in this slice)."""
+    """Resolve one slice of `clip_ids`, taken in their order; returns the ids left for later (still open, or
+    not looked at yet), in that order. Looks them up SCAN at a time: a long backlog handed over is no query
+    with tens of thousands of parameters."""
+    clip_ids = list(dict.fromkeys(clip_ids))
+    picked: dict[bool, list[int]] = {True: [], False: []}  # has an arXiv id -> chosen clips
+    room = {True: ID_SLICE, False: TITLE_SLICE}
+    left: list[int] = []
+    scanned = 0
     with rt.db.reading() as session:
-        open_clips = session.execute(
-            select(Clip.id, Clip.arxiv_id).where(Clip.id.in_(clip_ids), Clip.status.in_(CLIP_OPEN)).order_by(Clip.id)
-        ).all()
-    with_id = [row.id for row in open_clips if row.arxiv_id][:ID_SLICE]
-    titles = [row.id for row in open_clips if not row.arxiv_id][:TITLE_SLICE]
-    chosen = set(with_id + titles)
+        while scanned < len(clip_ids) and any(len(picked[k]) < room[k] for k in room):
+            chunk = clip_ids[scanned : scanned + SCAN]
+            scanned += len(chunk)
+            rows = session.execute(
+                select(Clip.id, Clip.arxiv_id).where(Clip.id.in_(chunk), Clip.status.in_(CLIP_OPEN))
+            ).all()
+            has_id = {row.id: bool(row.arxiv_id) for row in rows}
+            for clip_id in chunk:
+                if clip_id in has_id:
+                    kind = has_id[clip_id]
+                    (picked[kind] if len(picked[kind]) < room[kind] else left).append(clip_id)
+    chosen = picked[True] + picked[False]
     if chosen:
         _resolve_batch(rt, sorted(chosen), report)
-    return [row.id for row in open_clips if row.id not in chosen]
+    return left + clip_ids[scanned:]
 
 
 def _resolve_batch(rt: Runtime, clip_ids: list[int], report: ResolveReport) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from paperdrop.server.jobs import resolve
 from paperdrop.server.jobs.deliver import deliver_job
-from paperdrop.server.jobs.resolve import TITLE_SLICE, resolve_clips
+from paperdrop.server.jobs.resolve import ID_SLICE, TITLE_SLICE, resolve_clips
 from paperdrop.server.jobs.sweep import sweep
 from paperdrop.server.services.save import save_clips
 from paperdrop.server.store import leases
@@ -24,6 +24,14 @@ from paperdrop.sync.targets import parse_target_spec
 from tests.conftest import make_settings
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+PAPERS = ["2403.12943", "1706.03762", "2106.09685"]
+
+
+def resolve_jobs(rt) -> list[tuple]:
+    """The arguments of the resolve jobs waiting in the queue, oldest first."""
+    return [task.args for task in rt.queue.huey.pending() if task.name == "resolve_clips"]
 
 
 def titles(n: int) -> list[ClipInput]:
@@ -49,13 +57,45 @@ def test_a_big_title_import_is_resolved_in_slices_and_other_saves_go_first(rt):
     assert resolve_clips(rt, [other]).resolved == 1  # another user's paper does not wait for the 200
 
 
-def test_one_resolve_job_at_a_time_leaves_the_other_threads_to_deliveries(rt):
-    [clip_id] = save_clips(rt, [ClipInput(arxiv_id="2403.12943")], None).clip_ids
-    with resolve._ONE_AT_A_TIME:  # another job thread of this process is resolving
-        before = rt.queue.pending()
-        report = resolve_clips(rt, [clip_id])
-    assert report.resolved == 0 and rt.queue.pending() == before + 1  # came back later, did not block
-    assert statuses(rt, [clip_id]) == {"received": 1}
+def test_one_resolve_job_at_a_time_leaves_the_other_threads_to_deliveries(rt, monkeypatch):
+    first, second, third = save_clips(rt, [ClipInput(arxiv_id=a) for a in PAPERS], None).clip_ids
+    slicing, go_on = threading.Event(), threading.Event()
+    real_slice = resolve._resolve_slice
+
+    def slow_slice(rt_, clip_ids, report):
+        slicing.set()
+        assert go_on.wait(30)
+        return real_slice(rt_, clip_ids, report)
+
+    monkeypatch.setattr(resolve, "_resolve_slice", slow_slice)
+    running = threading.Thread(target=resolve_clips, args=(rt, [first]))
+    running.start()
+    assert slicing.wait(30)  # another job thread of this process is resolving
+    before = resolve_jobs(rt)
+    started = time.monotonic()
+    reports = [resolve_clips(rt, [second]), resolve_clips(rt, [third]), resolve_clips(rt, [second])]
+    assert time.monotonic() - started < 5  # handed over, did not block
+    assert [r.resolved for r in reports] == [0, 0, 0]
+    # ... and did not come back as jobs that only look and go again
+    assert resolve_jobs(rt) == before and rt.queue.huey.scheduled() == []
+    go_on.set()
+    running.join(30)
+    assert statuses(rt, [first]) == {"resolved": 1} and statuses(rt, [second, third]) == {"received": 2}
+    # What was handed over is one job, each clip once, in arrival order.
+    assert resolve_jobs(rt) == [*before, ([second, third],)]
+    job = resolve_jobs(rt)[-1]
+    monkeypatch.setattr(resolve, "_resolve_slice", real_slice)
+    assert resolve_clips(rt, *job).resolved == 2
+
+
+def test_a_long_backlog_is_resolved_a_slice_at_a_time_in_its_order(rt):
+    ids = save_clips(rt, [ClipInput(arxiv_id=f"2401.{n:05d}") for n in range(1, 1201)], None).clip_ids
+    backlog = list(reversed(ids))  # more than SCAN ids, handed over newest first
+    report = resolve_clips(rt, backlog)
+    assert report.resolved + report.failed + report.retried == ID_SLICE
+    assert statuses(rt, backlog[:ID_SLICE]).get("received", 0) == 0  # the first ID_SLICE of the order given
+    assert statuses(rt, backlog[ID_SLICE:]) == {"received": 1200 - ID_SLICE}
+    assert resolve_jobs(rt)[-1] == (backlog[ID_SLICE:],)  # the rest, in the same order
 
 
 def test_a_lease_of_a_killed_process_is_taken_over_at_once(rt, home):
