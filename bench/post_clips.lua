@@ -16,7 +16,9 @@ end
 request = function()
   counter = counter + 1
   local n = thread_id * 1000000 + counter
-  local id = string.format("%02d%02d.%05d", 10 + math.floor(n / 100000) % 90, 1 + math.floor(n / 10000000) % 12, n % 100000)
+  -- A valid new-style id: five digits after the dot exist from 1501 on (YYMM 1501..2412 here, unique per n).
+  local k = math.floor(n / 100000)
+  local id = string.format("%02d%02d.%05d", 15 + k % 10, 1 + math.floor(k / 10) % 12, n % 100000)
   local body = string.format('{"papers": [{"arxiv_id": "%s", "title": "Benchmark paper %d", "source_url": "https://huggingface.co/papers"}]}', id, n)
   return wrk.format("POST", "/api/v1/clips", {
     ["Content-Type"] = "application/json",
