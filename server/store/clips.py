@@ -52,35 +52,29 @@ def store_clips(session: Session, inputs: list[ClipInput], target: TargetSpec) -
 
 def store_group(session: Session, requests: list[tuple[list[ClipInput], TargetSpec]]) -> list[list[StoredClip]]:
     """`store_clips` for each request of a group, in one transaction, with the answers calling it once per
-    request in turn would give: one SELECT for what is stored already and one INSERT for every new paper of
-    the whole group, whatever its size (the intake writer's group commit, server.store.intake)."""
+    request in turn would give: one INSERT for every paper of the whole group, whatever its size (the intake
+    writer's group commit, server.store.intake), and one SELECT only for the papers stored before."""
     table = Clip.__table__
     assert isinstance(table, Table)
     conn = session.connection()  # Core statements on the session's connection: same transaction, no ORM cost
     keyed = [(inputs, str(target), [dedupe_key(c) for c in inputs]) for inputs, target in requests]
-    wanted: dict[str, set[str]] = {}
-    for _, spec, keys in keyed:
-        wanted.setdefault(spec, set()).update(keys)
-    stored = _stored(conn, table, wanted)  # (target, key) -> (id, status, paper_id), as it is now
-    fresh: dict[tuple[str, str], dict[str, Any]] = {}
+    first: dict[tuple[str, str], dict[str, Any]] = {}  # each paper of the group as its first request has it
     for inputs, spec, keys in keyed:
         for clip, key in zip(inputs, keys, strict=True):
-            if (spec, key) not in stored and (spec, key) not in fresh:
-                fresh[(spec, key)] = _values(clip, key, spec)
-    inserted: dict[tuple[str, str], int] = {}
-    if fresh:
-        # ON CONFLICT DO NOTHING: another process (a second web process on PostgreSQL) may store the same paper
-        # for the same target at the same moment; its row is then read back, as if it had been found above.
-        upsert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
-        statement = upsert(table).on_conflict_do_nothing(index_elements=[table.c.target, table.c.dedupe_key])
-        rows = conn.execute(statement.returning(table.c.id, table.c.target, table.c.dedupe_key), list(fresh.values()))
-        inserted = {(r.target, r.dedupe_key): r.id for r in rows}
-        raced: dict[str, set[str]] = {}
-        for spec, key in fresh:
-            if (spec, key) not in inserted:
-                raced.setdefault(spec, set()).add(key)
-        if raced:
-            stored.update(_stored(conn, table, raced))
+            if (spec, key) not in first:
+                first[(spec, key)] = _values(clip, key, spec)
+    # Insert first: most saves are of new papers, and then this is the only statement. ON CONFLICT DO NOTHING
+    # skips the papers stored before (or at this moment by another process, a second web process on
+    # PostgreSQL), which are then read back. (PostgreSQL spends an id on each skipped row: ids have gaps.)
+    upsert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
+    statement = upsert(table).on_conflict_do_nothing(index_elements=[table.c.target, table.c.dedupe_key])
+    returning = statement.returning(table.c.id, table.c.target, table.c.dedupe_key)
+    inserted = {(r.target, r.dedupe_key): r.id for r in conn.execute(returning, list(first.values()))} if first else {}
+    skipped: dict[str, set[str]] = {}
+    for spec, key in first:
+        if (spec, key) not in inserted:
+            skipped.setdefault(spec, set()).add(key)
+    stored = _stored(conn, table, skipped)  # (target, key) -> (id, status, paper_id) of papers stored before
     answered: set[tuple[str, str]] = set()  # stored or answered earlier in this group
     results = []
     for _, spec, keys in keyed:
