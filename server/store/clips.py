@@ -1,7 +1,8 @@
 """Clip intake: store what pages say, idempotent per (paper, target), in the caller's transaction.
 
-This is the hot path of `POST /clips`, so it uses SQLAlchemy Core (one select, one multi-row insert, for a
-whole group of requests) rather than ORM objects: it keeps a save under two milliseconds on a small machine.
+This is the hot path of `POST /clips`, so it uses SQLAlchemy Core (one multi-row insert for a whole group of
+requests, and a select only for papers saved before) rather than ORM objects: it keeps a save under two
+milliseconds on a small machine.
 """
 
 from __future__ import annotations

@@ -3,9 +3,10 @@ has arrived in one transaction and answers each request after the commit.
 
 SQLite takes one writer at a time. With every web thread writing for itself, the threads queue for the
 write lock and the GIL in turn, and a burst of saves turns into a convoy; one writer committing a group
-costs one BEGIN, one SELECT, one INSERT and one COMMIT for the whole group instead (store_group). The
-busier the intake, the larger the groups, so a stall is caught up on fast. Each request's clips commit together,
-and a request is answered only after its clips are durable ("store first, answer second").
+costs one BEGIN, one INSERT and one COMMIT for the whole group instead (store_group; plus a SELECT when
+papers of it were saved before). The busier the intake, the larger the groups, so a stall is caught up on
+fast. Each request's clips commit together, and a request is answered only after its clips are durable
+("store first, answer second").
 """
 
 from __future__ import annotations
