@@ -34,10 +34,10 @@ TITLE_SLICE = 30  # clips known by title per slice: two batched phrase searches 
 BATCH = ID_SLICE + TITLE_SLICE  # the most clips one resolve job claims; the sweep sends batches of this size
 SCAN = 500  # clip ids looked up per query when choosing a slice
 _ONE_AT_A_TIME = threading.Lock()
-# Clips of resolve jobs that found another one running in this process, in arrival order: the running job
-# queues them (in front of its own rest) when its slice is done. Only ids, and the store says what is open, so
-# what a crash loses here the sweep finds again.
-_HANDED_OVER: dict[int, None] = {}
+# Clips of resolve jobs that found another one running in this process, per runtime (its store and queue), in
+# arrival order: the running job queues them (in front of its own rest) when its slice is done. Only ids, and
+# the store says what is open, so what a crash loses here the sweep finds again.
+_HANDED_OVER: dict[Runtime, dict[int, None]] = {}
 _HANDED_OVER_LOCK = threading.Lock()
 _ARXIV_ERRORS = (TransientError, PermanentError, InputError, ConfigurationError)
 Outcome = PaperRecord | TitleResolution | Exception | None
@@ -70,26 +70,33 @@ def resolve_clips(rt: Runtime, clip_ids: list[int], *, whole: bool = False) -> R
         with _ONE_AT_A_TIME:
             while clip_ids:
                 clip_ids = _resolve_slice(rt, clip_ids, report)
-        rt.queue.enqueue_resolve(_take_handed_over())
+        _queue_handed_over(rt, [])
     else:
         with _HANDED_OVER_LOCK:
-            _HANDED_OVER.update(dict.fromkeys(clip_ids))
+            _HANDED_OVER.setdefault(rt, {}).update(dict.fromkeys(clip_ids))
         if _ONE_AT_A_TIME.acquire(blocking=False):
             try:
-                rest = _resolve_slice(rt, _take_handed_over(), report)
+                with _HANDED_OVER_LOCK:
+                    mine = list(_HANDED_OVER.pop(rt, {}))
+                rest = _resolve_slice(rt, mine, report)
             finally:
                 _ONE_AT_A_TIME.release()
-            rt.queue.enqueue_resolve(list(dict.fromkeys([*_take_handed_over(), *rest])))
+            _queue_handed_over(rt, rest)
     if report.targets:
         rt.queue.enqueue_deliver_many(sorted(report.targets))
     return report
 
 
-def _take_handed_over() -> list[int]:
+def _queue_handed_over(rt: Runtime, rest: list[int]) -> None:
+    """After releasing the lock: queue what was handed over meanwhile as one job per runtime, `rt`'s in front
+    of `rest`, the ids the job itself left for later."""
     with _HANDED_OVER_LOCK:
-        ids = list(_HANDED_OVER)
+        taken = dict(_HANDED_OVER)
         _HANDED_OVER.clear()
-    return ids
+    for other, ids in taken.items():
+        if other is not rt:
+            other.queue.enqueue_resolve(list(ids))
+    rt.queue.enqueue_resolve(list(dict.fromkeys([*taken.get(rt, {}), *rest])))
 
 
 def _resolve_slice(rt: Runtime, clip_ids: list[int], report: ResolveReport) -> list[int]:

@@ -57,8 +57,12 @@ def test_a_big_title_import_is_resolved_in_slices_and_other_saves_go_first(rt):
     assert resolve_clips(rt, [other]).resolved == 1  # another user's paper does not wait for the 200
 
 
-def test_one_resolve_job_at_a_time_leaves_the_other_threads_to_deliveries(rt, monkeypatch):
+def test_one_resolve_job_at_a_time_leaves_the_other_threads_to_deliveries(rt, monkeypatch, tmp_path, fake_arxiv):
+    from paperdrop.server.runtime import Runtime
+
     first, second, third = save_clips(rt, [ClipInput(arxiv_id=a) for a in PAPERS], None).clip_ids
+    elsewhere = Runtime(make_settings(tmp_path / "other", arxiv_api_url=fake_arxiv.url))  # another store
+    [theirs] = save_clips(elsewhere, [ClipInput(arxiv_id=PAPERS[0])], None).clip_ids
     slicing, go_on = threading.Event(), threading.Event()
     real_slice = resolve._resolve_slice
 
@@ -74,8 +78,10 @@ def test_one_resolve_job_at_a_time_leaves_the_other_threads_to_deliveries(rt, mo
     before = resolve_jobs(rt)
     started = time.monotonic()
     reports = [resolve_clips(rt, [second]), resolve_clips(rt, [third]), resolve_clips(rt, [second])]
+    their_jobs = resolve_jobs(elsewhere)
+    reports.append(resolve_clips(elsewhere, [theirs]))
     assert time.monotonic() - started < 5  # handed over, did not block
-    assert [r.resolved for r in reports] == [0, 0, 0]
+    assert [r.resolved for r in reports] == [0, 0, 0, 0]
     # ... and did not come back as jobs that only look and go again
     assert resolve_jobs(rt) == before and rt.queue.huey.scheduled() == []
     go_on.set()
@@ -83,6 +89,7 @@ def test_one_resolve_job_at_a_time_leaves_the_other_threads_to_deliveries(rt, mo
     assert statuses(rt, [first]) == {"resolved": 1} and statuses(rt, [second, third]) == {"received": 2}
     # What was handed over is one job, each clip once, in arrival order.
     assert resolve_jobs(rt) == [*before, ([second, third],)]
+    assert resolve_jobs(elsewhere) == [*their_jobs, ([theirs],)]  # on its own store's queue
     job = resolve_jobs(rt)[-1]
     monkeypatch.setattr(resolve, "_resolve_slice", real_slice)
     assert resolve_clips(rt, *job).resolved == 2
