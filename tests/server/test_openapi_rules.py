@@ -5,6 +5,7 @@ target a web page may name, plain text); schemathesis checks the whole document 
 from __future__ import annotations
 
 import json
+import re
 
 import jsonschema
 from hypothesis import HealthCheck, given, settings
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 import paperdrop.server.api.routes  # noqa: F401  registers the operations
 from paperdrop.server.api.openapi import build_document
-from paperdrop.server.services.targets import allowed_target
+from paperdrop.server.services.targets import ZOTERO_SPEC, allowed_target
 from paperdrop.sync.errors import InputError
 
 _TARGET_PIECES = [
@@ -64,6 +65,19 @@ def test_the_target_rule_in_the_document_is_what_the_server_allows(rt, home):
         assert validator.is_valid(target) == allowed, target
 
     agrees()
+
+
+def test_the_target_rule_takes_linear_time_on_long_paths():
+    """The Zotero pattern once backtracked exponentially: a path that fails at its end took seconds at six
+    segments and hung this suite on a deep temporary directory. Each check here runs at once now; with the
+    old pattern the first alone would take longer than the universe is old (see ZOTERO_SPEC)."""
+    zotero = re.compile(ZOTERO_SPEC)
+    deep = "/".join(["pytest-of-root"] * 40)
+    assert not zotero.search(f"zotero:{deep}//x")  # an empty segment, found at the end
+    assert not zotero.search(f"zotero:{deep}/ \t/x")  # a blank one
+    assert zotero.search(f"zotero:{deep}/A B/ ")
+    assert zotero.search(" zotero: Reading//Robotics") is None  # an empty segment in the middle
+    assert zotero.search(" zotero: /Reading/ Robotics/ ")
 
 
 def test_the_document_declares_a_usable_paper_exactly(client, auth):
