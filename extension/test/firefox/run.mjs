@@ -87,9 +87,22 @@ function widgets() {
 
 const allIn = (states, count) => (list) => list.length === count && list.every((w) => states.includes(w.state));
 
+/**
+ * page.setViewport, also on Firefox ESR 140 (Debian bookworm's firefox-esr), whose WebDriver BiDi lacks
+ * emulation.setScreenOrientationOverride: puppeteer sends it alongside browsingContext.setViewport, which
+ * sets the size; only the orientation (which these pages never read) is refused there.
+ */
+async function setViewport(page, viewport) {
+  try {
+    await page.setViewport(viewport);
+  } catch (error) {
+    if (!String(error?.message).includes('setScreenOrientationOverride')) throw error;
+  }
+}
+
 async function openSite(browser, url) {
   const page = await browser.newPage();
-  await page.setViewport({ width: 1100, height: 900 });
+  await setViewport(page, { width: 1100, height: 900 });
   await page.setRequestInterception(true);
   page.on('request', (request) => {
     const wanted = request.url();
@@ -112,7 +125,7 @@ async function openSite(browser, url) {
  */
 async function openExtensionPage(browser, path, viewport = { width: 1000, height: 800 }) {
   const page = await browser.newPage();
-  await page.setViewport(viewport);
+  await setViewport(page, viewport);
   const url = `moz-extension://${UUID}/${path}`;
   page.goto(url).catch(() => undefined);
   await waitFor(page, `${path} to load`, () => ({ href: location.href, ready: document.readyState }), null,
